@@ -1,0 +1,38 @@
+// Independent second validator for the self-tests: ajv (draft-07, strict mode) over the same schemas.
+// Usage: node tools/ajv-verdicts.mjs <schemas-dir> < cases.json
+//   cases.json: [{"kind": "request|properties|response", "path": "<file>"}]
+// Prints: [{"kind", "path", "valid": bool|null, "pointers": [...], "error": "why it was not validated"}]
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+
+const schemasDir = process.argv[2];
+if (!schemasDir) {
+  console.error("usage: node tools/ajv-verdicts.mjs <schemas-dir> < cases.json");
+  process.exit(2);
+}
+const ajv = new Ajv({ strict: true, allowUnionTypes: true, allErrors: true });
+const validators = {};
+for (const kind of ["request", "properties", "response"]) {
+  validators[kind] = ajv.compile(JSON.parse(readFileSync(join(schemasDir, `${kind}.schema.json`), "utf8")));
+}
+const cases = JSON.parse(readFileSync(0, "utf8"));
+const results = cases.map(({ kind, path }) => {
+  let instance;
+  try {
+    instance = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    return { kind, path, valid: null, pointers: [], error: `not JSON: ${e.message}` };
+  }
+  const validate = validators[kind];
+  const valid = validate(instance);
+  const pointers = valid ? [] : [...new Set(validate.errors.map(e =>
+    e.keyword === "additionalProperties" ? `${e.instancePath}/${escape(e.params.additionalProperty)}` :
+    e.keyword === "required" ? `${e.instancePath}/${escape(e.params.missingProperty)}` : e.instancePath))];
+  return { kind, path, valid, pointers };
+});
+process.stdout.write(JSON.stringify(results));
+
+function escape(token) {
+  return String(token).replaceAll("~", "~0").replaceAll("/", "~1");
+}
