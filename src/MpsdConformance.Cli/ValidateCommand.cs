@@ -9,6 +9,7 @@ internal static class ValidateCommand
 {
     private const string Help = """
         usage: mpsd validate request|properties|response <file-or-folder|->... [--json] [--verbose] [--undocumented]
+               mpsd validate --fixtures [DIR]
 
         Checks captured payloads against the MPSD contract's JSON Schemas (schemas/*.schema.json):
           request      the body of PUT .../sessions/{name}
@@ -18,6 +19,9 @@ internal static class ValidateCommand
         Prints one line per file: 'PASS <path>' or 'FAIL <path>: /json/pointer: message [REQUIREMENT-ID]'.
         A folder is searched recursively for *.json files; '-' reads one payload from standard input.
         Files that are empty, binary, not UTF-8, not JSON or larger than 10 MB get a FAIL line saying so.
+
+        'mpsd validate --fixtures' checks the project's own fixtures (default: ./fixtures): every valid/
+        payload passes, every invalid/ payload fails at the JSON Pointer its expected-failures.json names.
 
         options:
           --json          one JSON document on standard output instead of lines (every violation, with
@@ -48,6 +52,8 @@ internal static class ValidateCommand
                 case "--help" or "-h":
                     await stdout.WriteLineAsync(Help);
                     return ExitCodes.Ok;
+                case "--fixtures":
+                    return await FixturesCommand.RunAsync(args[(i + 1)..], schemas, stdout, stderr);
                 case "--json":
                     json = true;
                     break;

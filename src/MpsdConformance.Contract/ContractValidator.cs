@@ -114,7 +114,13 @@ public sealed class ContractValidator : IPayloadValidator
         }
         catch (System.Text.Json.JsonException e)
         {
-            problem = $"not JSON: {e.Message}";
+            // System.Text.Json counts lines and columns from 0; people count from 1.
+            var message = e.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            message = cut > 0 ? message[..cut] : message;
+            problem = e.LineNumber is { } line
+                ? $"not JSON (line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}): {message}"
+                : $"not JSON: {message}";
             return false;
         }
         try
@@ -161,7 +167,7 @@ public sealed class ContractValidator : IPayloadValidator
         var value = JsonPointers.Resolve(root, pointer);
         into.Add(new SchemaViolation(
             pointer,
-            index.Location(error.Schema),
+            index.Location(error.Kind == ValidationErrorKind.ExcludedSchemaValidates && error.Schema?.Not is { } not ? not : error.Schema),
             index.Requirements(error.Schema),
             error.Kind.ToString(),
             Messages.Describe(error, value)));

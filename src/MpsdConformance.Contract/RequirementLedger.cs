@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MpsdConformance.Contract;
+
+/// <summary>One source of a requirement: a doc (by citation key), its section or lines, and the digest item.</summary>
+public sealed record RequirementSource(string Doc, string? Section, string? Lines, string? Quote, string? Digest);
+
+/// <summary>One reading of an ambiguous point that a conformant target may choose.</summary>
+public sealed record AmbiguityReading(string Id, string Description, bool Reference = false);
+
+/// <summary>Where the docs are silent or contradict themselves, and every reading allowed.</summary>
+public sealed record Ambiguity(string Kind, IReadOnlyList<string>? Digest, string Summary, IReadOnlyList<AmbiguityReading> Readings);
+
+/// <summary>How a requirement is covered: pending, covered (by tests), or not-testable (with a reason).</summary>
+public sealed record Coverage(string State, IReadOnlyList<string>? Tests, string? Reason);
+
+/// <summary>A numbered, testable requirement of the MPSD session contract.</summary>
+public sealed record Requirement(
+    string Id,
+    string Level,
+    string Area,
+    string Statement,
+    IReadOnlyList<string> Endpoints,
+    IReadOnlyList<RequirementSource> Sources,
+    Coverage Coverage,
+    Ambiguity? Ambiguity,
+    string? Xsapi);
+
+/// <summary>An error in the docs, recorded with what MpsdConformance does about it.</summary>
+public sealed record Erratum(string Id, string Digest, string Doc, string? Lines, string Summary, string? Impact, IReadOnlyList<string>? Fixtures);
+
+/// <summary>A cited document.</summary>
+public sealed record CitedDocument(string Title, string Location);
+
+/// <summary>The requirement ledger (<c>schemas/requirements.json</c>), read once.</summary>
+public sealed class RequirementLedger
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Disallow,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+
+    private readonly Dictionary<string, Requirement> _byId;
+
+    private RequirementLedger(LedgerFile file)
+    {
+        Requirements = file.Requirements;
+        Errata = file.Errata;
+        Documents = file.Documents;
+        _byId = new Dictionary<string, Requirement>(StringComparer.Ordinal);
+        foreach (var requirement in file.Requirements)
+        {
+            _byId.TryAdd(requirement.Id, requirement);
+        }
+    }
+
+    /// <summary>Every requirement, in ledger order.</summary>
+    public IReadOnlyList<Requirement> Requirements { get; }
+
+    /// <summary>Every recorded doc erratum.</summary>
+    public IReadOnlyList<Erratum> Errata { get; }
+
+    /// <summary>Citation keys and where they point.</summary>
+    public IReadOnlyDictionary<string, CitedDocument> Documents { get; }
+
+    /// <summary>The requirement with this ID, or null.</summary>
+    public Requirement? Find(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>Loads the ledger from a schemas folder (default: the shipped copy).</summary>
+    public static RequirementLedger Load(string? schemasDirectory = null)
+    {
+        var path = Path.Combine(schemasDirectory ?? ContractFiles.DefaultSchemasDirectory(), ContractFiles.LedgerFileName);
+        try
+        {
+            var file = JsonSerializer.Deserialize<LedgerFile>(File.ReadAllText(path), Options)
+                       ?? throw new ContractLoadException($"{ContractFiles.LedgerFileName} is empty");
+            return new RequirementLedger(file);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            throw new ContractLoadException($"{ContractFiles.LedgerFileName} cannot be loaded: {e.Message}", e);
+        }
+    }
+
+    private sealed record LedgerFile(
+        int LedgerVersion,
+        Dictionary<string, CitedDocument> Documents,
+        List<Requirement> Requirements,
+        List<Erratum> Errata);
+}

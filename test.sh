@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of MpsdConformance. Installs what the tests need first: the npm packages pinned in
+# package-lock.json (ajv, the second validator). Prints 'N passed, N failed, N skipped' last.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "test.sh: $2" >&2; exit 2; }
+}
+need dotnet "the .NET 10 SDK is missing: 'dotnet' is not on PATH (install the .NET 10 SDK)"
+need node "Node.js is missing: 'node' is not on PATH (Debian: apt-get install nodejs npm)"
+need npm "npm is missing: 'npm' is not on PATH (Debian: apt-get install npm)"
+
+# npm ci only when node_modules is missing or older than the lock file.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "test.sh: installing npm packages from package-lock.json (npm ci)" >&2
+  npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test "$root/MpsdConformance.sln" -c Release --nologo "$@" 2>&1 | tee "$log" || status=$?
+
+# dotnet test prints one summary per test project; add them up into the plain closing line.
+awk '
+  /(Passed|Failed)!  - Failed:/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:")  { f += $(i + 1) + 0 }
+      if ($i == "Passed:")  { p += $(i + 1) + 0 }
+      if ($i == "Skipped:") { s += $(i + 1) + 0 }
+    }
+    seen = 1
+  }
+  END { if (seen) printf "%d passed, %d failed, %d skipped\n", p, f, s; else print "0 passed, 1 failed (no test summary found)" }
+' "$log"
+exit "$status"
