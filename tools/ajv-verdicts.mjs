@@ -20,7 +20,7 @@ const cases = JSON.parse(readFileSync(0, "utf8"));
 const results = cases.map(({ kind, path }) => {
   let instance;
   try {
-    instance = JSON.parse(readFileSync(path, "utf8"));
+    instance = JSON.parse(readFileSync(path, "utf8").replace(/^\uFEFF/, ""));
   } catch (e) {
     return { kind, path, valid: null, pointers: [], error: `not JSON: ${e.message}` };
   }

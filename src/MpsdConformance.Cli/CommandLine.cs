@@ -22,13 +22,15 @@ public static class CommandLine
         verbs:
           validate request|properties|response <file-or-folder|->...
                    check captured payloads against the MPSD contract's JSON Schemas
+          serve [--port N] [--config FILE]
+                   run the reference MPSD server (127.0.0.1) until Ctrl-C
           help     this text; 'mpsd <verb> --help' for one verb
 
         exit codes: 0 conformant / all files valid, 1 non-conformant / an invalid file, 2 usage or configuration error
         """;
 
     /// <summary>Runs one command; returns its exit code. Never throws for bad input.</summary>
-    public static async Task<int> RunAsync(string[] args, Stream stdin, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, Stream stdin, TextWriter stdout, TextWriter stderr, CancellationToken stop = default)
     {
         if (args.Length == 0)
         {
@@ -47,6 +49,8 @@ public static class CommandLine
                     return ExitCodes.Ok;
                 case "validate":
                     return await ValidateCommand.RunAsync(args[1..], stdin, stdout, stderr);
+                case "serve":
+                    return await ServeCommand.RunAsync(args[1..], stdout, stderr, stop);
                 default:
                     await stderr.WriteLineAsync($"mpsd: unknown verb '{args[0]}'\n\n{Usage}");
                     return ExitCodes.Usage;

@@ -87,7 +87,17 @@ public sealed class ContractValidator : IPayloadValidator
         }
         var index = _schemas[kind];
         var violations = new List<SchemaViolation>();
-        foreach (var error in index.Root.Validate(token))
+        ICollection<ValidationError> errors;
+        try
+        {
+            errors = index.Root.Validate(token);
+        }
+        catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException or ArgumentException)
+        {
+            // The engine cannot compare some values (numbers beyond its range); say so instead of crashing.
+            return new ValidationReport(kind, $"cannot be checked: a value is outside what the validator handles ({e.GetType().Name})", [], []);
+        }
+        foreach (var error in errors)
         {
             Collect(error, token!, index, violations);
         }
@@ -127,6 +137,7 @@ public sealed class ContractValidator : IPayloadValidator
         {
             using var reader = new JsonTextReader(new StringReader(json)) { MaxDepth = StrictJson.MaxDepth, DateParseHandling = DateParseHandling.None };
             token = JToken.ReadFrom(reader, LoadSettings);
+            NormalizeNumbers(token);
         }
         catch (JsonReaderException e)
         {
@@ -137,8 +148,57 @@ public sealed class ContractValidator : IPayloadValidator
         return true;
     }
 
+    /// <summary>
+    /// JSON Schema counts 3.0 and 1e3 as integers; Newtonsoft reads them as floats, and reads integers past
+    /// 2^63 as BigInteger, which the engine cannot compare. Rewrite both so the verdict follows the spec.
+    /// </summary>
+    private static void NormalizeNumbers(JToken token)
+    {
+        foreach (var value in (token is JContainer container ? container.DescendantsAndSelf() : [token]).OfType<JValue>().ToList())
+        {
+            switch (value.Value)
+            {
+                case double d when Math.Floor(d) == d && Math.Abs(d) < 9.2e18:
+                    value.Value = (long)d;
+                    break;
+                case System.Numerics.BigInteger big when big >= 0 && big <= ulong.MaxValue:
+                    value.Value = (ulong)big;
+                    break;
+                case System.Numerics.BigInteger big:
+                    value.Value = (double)big;
+                    break;
+            }
+        }
+    }
+
+    private static bool Matches(JsonObjectType type, JToken? value) => value?.Type switch
+    {
+        JTokenType.Object => type == JsonObjectType.Object,
+        JTokenType.Array => type == JsonObjectType.Array,
+        JTokenType.Integer => type is JsonObjectType.Integer or JsonObjectType.Number,
+        JTokenType.Float => type == JsonObjectType.Number,
+        JTokenType.String => type == JsonObjectType.String,
+        JTokenType.Boolean => type == JsonObjectType.Boolean,
+        JTokenType.Null => type == JsonObjectType.Null,
+        _ => false,
+    };
+
     private static void Collect(ValidationError error, JToken root, SchemaIndex index, List<SchemaViolation> into)
     {
+        if (error.Kind == ValidationErrorKind.NoTypeValidates && error is MultiTypeValidationError multi)
+        {
+            // A union type (e.g. integer or null): the branch of the value's own type says what is wrong.
+            var actual = JsonPointers.Resolve(root, JsonPointers.FromValidatorPath(error.Path, root));
+            var own = multi.Errors.FirstOrDefault(kv => Matches(kv.Key, actual)).Value;
+            if (own is { Count: > 0 })
+            {
+                foreach (var inner in own)
+                {
+                    Collect(inner, root, index, into);
+                }
+                return;
+            }
+        }
         if (error is ChildSchemaValidationError child && child.Errors.Count > 0)
         {
             var branches = child.Errors.Values.Where(list => list.Count > 0).ToList();
@@ -165,6 +225,10 @@ public sealed class ContractValidator : IPayloadValidator
         }
         var pointer = JsonPointers.FromValidatorPath(error.Path, root);
         var value = JsonPointers.Resolve(root, pointer);
+        if (error.Kind == ValidationErrorKind.PropertyRequired && JsonPointers.Resolve(root, JsonPointers.Parent(pointer)) is not JObject)
+        {
+            return; // "required" applies to objects only; the type error beside it says what is wrong.
+        }
         into.Add(new SchemaViolation(
             pointer,
             index.Location(error.Kind == ValidationErrorKind.ExcludedSchemaValidates && error.Schema?.Not is { } not ? not : error.Schema),

@@ -64,7 +64,7 @@ public sealed record FixtureCase(
             detail = $"expected requirement {Requirement}, got: {string.Join("; ", report.Violations)}";
             return false;
         }
-        detail = $"fails as expected at {Pointer} [{Requirement}]";
+        detail = $"fails as expected at {SchemaViolation.Printable(Pointer ?? "")} [{Requirement}]";
         return true;
     }
 }

@@ -13,6 +13,13 @@ public static class JsonPointers
     /// <summary>Appends a token to a pointer.</summary>
     public static string Append(string pointer, string token) => pointer + "/" + Escape(token);
 
+    /// <summary>The pointer of the parent ("" for a top-level member).</summary>
+    public static string Parent(string pointer)
+    {
+        var cut = pointer.LastIndexOf('/');
+        return cut <= 0 ? "" : pointer[..cut];
+    }
+
     /// <summary>The value at <paramref name="pointer"/>, or null when nothing is there.</summary>
     public static JToken? Resolve(JToken root, string pointer)
     {

@@ -71,7 +71,7 @@ internal static class Messages
         JTokenType.Object => "an object",
         JTokenType.Array => "an array",
         JTokenType.Integer => "an integer",
-        JTokenType.Float => "a number with a fraction",
+        JTokenType.Float => "a number with a fraction (or beyond the uint64 range)",
         JTokenType.String => "a string",
         JTokenType.Boolean => "a boolean",
         JTokenType.Null => "null",

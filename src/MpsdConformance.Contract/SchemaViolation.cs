@@ -18,7 +18,13 @@ public sealed record SchemaViolation(
 
     /// <summary><c>/pointer: message [ID]</c>, the form the command line prints.</summary>
     public override string ToString() =>
-        $"{(Pointer.Length == 0 ? "/" : Pointer)}: {Message}{(Requirement is null ? "" : $" [{Requirement}]")}";
+        $"{(Pointer.Length == 0 ? "/" : Printable(Pointer))}: {Printable(Message)}{(Requirement is null ? "" : $" [{Requirement}]")}";
+
+    /// <summary>Control characters (a key ending in a newline, say) shown escaped, so one violation stays one line.</summary>
+    internal static string Printable(string text) =>
+        text.Any(char.IsControl)
+            ? string.Concat(text.Select(c => char.IsControl(c) ? (c == '\n' ? "\\n" : $"\\u{(int)c:x4}") : c.ToString()))
+            : text;
 }
 
 /// <summary>A field the payload has and the docs do not describe: informational, never a failure.</summary>

@@ -1,0 +1,224 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace MpsdConformance.Reference;
+
+/// <summary>A session template: what every session made from it starts with.</summary>
+public sealed class TemplateConfig
+{
+    /// <summary>The template's contract version (107 unless said otherwise).</summary>
+    public int ContractVersion { get; init; } = 107;
+
+    /// <summary>The template's constants, a property bag <c>{system, custom}</c>.</summary>
+    public JsonObject Constants { get; init; } = new();
+}
+
+/// <summary>An identity the server's token table knows.</summary>
+public sealed class IdentityConfig
+{
+    /// <summary>A name for people and profiles (alice, bob, server).</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary><c>user</c> (has a xuid) or <c>server</c> (a service principal).</summary>
+    public string Kind { get; init; } = "user";
+
+    /// <summary>The user's xuid (decimal), for users.</summary>
+    public string? Xuid { get; init; }
+
+    /// <summary>The gamertag shown once the member accepted.</summary>
+    public string? Gamertag { get; init; }
+
+    /// <summary>The <c>x=</c> user hash of the XBL3.0 header.</summary>
+    public string UserHash { get; init; } = "";
+
+    /// <summary>The token of the XBL3.0 header: a secret.</summary>
+    public string Token { get; init; } = "";
+
+    /// <summary>True for the server principal.</summary>
+    [JsonIgnore]
+    public bool IsServer => string.Equals(Kind, "server", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Limits that keep the server safe under bad input and load.</summary>
+public sealed class LimitsConfig
+{
+    /// <summary>Largest request body, in bytes (1 MiB).</summary>
+    public int MaxBodyBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Deepest JSON nesting accepted.</summary>
+    public int MaxJsonDepth { get; init; } = 64;
+
+    /// <summary>Most sessions stored at once; beyond it, creation answers 503 with Retry-After.</summary>
+    public int MaxSessions { get; init; } = 100_000;
+
+    /// <summary>Seconds a 503 asks the client to wait.</summary>
+    public int RetryAfterSeconds { get; init; } = 1;
+}
+
+/// <summary>The reference server's configuration: scids and their templates, the token table, limits.</summary>
+public sealed class ReferenceConfig
+{
+    /// <summary>The default scid of the built-in configuration.</summary>
+    public const string DefaultScid = "8e9a0f52-6e6b-4c1a-9d2e-1b7c3f0a5d11";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        PropertyNameCaseInsensitive = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+    };
+
+    /// <summary>scid → template name → template.</summary>
+    public Dictionary<string, Dictionary<string, TemplateConfig>> Scids { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The token table.</summary>
+    public List<IdentityConfig> Identities { get; init; } = [];
+
+    /// <summary>Limits.</summary>
+    public LimitsConfig Limits { get; init; } = new();
+
+    /// <summary>
+    /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
+    /// contract 107) and <c>closed-club</c> (private); three users and one server principal. Tokens are
+    /// random per call, so no two servers share a secret.
+    /// </summary>
+    public static ReferenceConfig BuiltIn()
+    {
+        static TemplateConfig Template(string visibility) => new()
+        {
+            ContractVersion = 107,
+            Constants = new JsonObject
+            {
+                ["system"] = new JsonObject
+                {
+                    ["version"] = 1,
+                    ["visibility"] = visibility,
+                    ["maxMembersCount"] = 8,
+                    ["sessionEmptyTimeout"] = 0,
+                    ["reservedRemovalTimeout"] = 30000,
+                },
+                ["custom"] = new JsonObject(),
+            },
+        };
+        return new ReferenceConfig
+        {
+            Scids = new(StringComparer.OrdinalIgnoreCase)
+            {
+                [DefaultScid] = new(StringComparer.OrdinalIgnoreCase)
+                {
+                    ["quick"] = Template("open"),
+                    ["closed-club"] = Template("private"),
+                },
+            },
+            Identities =
+            [
+                new() { Name = "alice", Xuid = "2814650000000001", Gamertag = "Alice", UserHash = "1001", Token = NewToken() },
+                new() { Name = "bob", Xuid = "2814650000000002", Gamertag = "Bob", UserHash = "1002", Token = NewToken() },
+                new() { Name = "carol", Xuid = "2814650000000003", Gamertag = "Carol", UserHash = "1003", Token = NewToken() },
+                new() { Name = "server", Kind = "server", UserHash = "9999", Token = NewToken() },
+            ],
+        };
+    }
+
+    /// <summary>Reads a configuration file; errors name the field and the fix.</summary>
+    public static ReferenceConfig Load(string path)
+    {
+        ReferenceConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<ReferenceConfig>(File.ReadAllText(path), Options);
+        }
+        catch (JsonException e)
+        {
+            throw new ReferenceConfigException($"{path}: not a valid configuration: {e.Message}");
+        }
+        catch (IOException e)
+        {
+            throw new ReferenceConfigException($"{path}: cannot be read: {e.Message}");
+        }
+        if (config is null)
+        {
+            throw new ReferenceConfigException($"{path}: the file holds null; write an object with scids, identities and (optionally) limits");
+        }
+        // Re-key case-insensitively: scids, template names and paths are matched ignoring case.
+        var rekeyed = new ReferenceConfig
+        {
+            Scids = config.Scids.ToDictionary(
+                kv => kv.Key,
+                kv => new Dictionary<string, TemplateConfig>(kv.Value, StringComparer.OrdinalIgnoreCase),
+                StringComparer.OrdinalIgnoreCase),
+            Identities = config.Identities,
+            Limits = config.Limits,
+        };
+        rekeyed.Validate(path);
+        return rekeyed;
+    }
+
+    /// <summary>Checks the configuration; throws with a message naming the field.</summary>
+    public void Validate(string source = "configuration")
+    {
+        if (Scids.Count == 0)
+        {
+            throw new ReferenceConfigException($"{source}: scids is empty; name at least one scid with one template");
+        }
+        foreach (var (scid, templates) in Scids)
+        {
+            if (!Guid.TryParse(scid, out _))
+            {
+                throw new ReferenceConfigException($"{source}: scids.{scid}: a scid is a GUID");
+            }
+            if (templates.Count == 0)
+            {
+                throw new ReferenceConfigException($"{source}: scids.{scid}: no template; add one, e.g. \"quick\"");
+            }
+            foreach (var (name, template) in templates)
+            {
+                if (template.Constants["system"] is not (null or JsonObject) || template.Constants["custom"] is JsonArray)
+                {
+                    throw new ReferenceConfigException($"{source}: scids.{scid}.{name}.constants: a property bag {{system, custom}}");
+                }
+            }
+        }
+        if (Identities.Count == 0)
+        {
+            throw new ReferenceConfigException($"{source}: identities is empty; add users (name, xuid, userHash, token)");
+        }
+        for (var i = 0; i < Identities.Count; i++)
+        {
+            var identity = Identities[i];
+            var where = $"{source}: identities[{i}] ({identity.Name})";
+            if (string.IsNullOrWhiteSpace(identity.UserHash) || string.IsNullOrWhiteSpace(identity.Token))
+            {
+                throw new ReferenceConfigException($"{where}: userHash and token are required");
+            }
+            if (!identity.IsServer && (identity.Xuid is null || !identity.Xuid.All(char.IsAsciiDigit) || identity.Xuid.Length is 0 or > 20))
+            {
+                throw new ReferenceConfigException($"{where}: a user needs a xuid written as a decimal string");
+            }
+            if (identity.Kind is not ("user" or "server"))
+            {
+                throw new ReferenceConfigException($"{where}: kind is user or server");
+            }
+        }
+        var duplicate = Identities.GroupBy(x => (x.UserHash, x.Token)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ReferenceConfigException($"{source}: identities: two identities share userHash {duplicate.Key.UserHash} and the same token");
+        }
+        if (Limits.MaxBodyBytes < 1024 || Limits.MaxJsonDepth < 8 || Limits.MaxSessions < 1 || Limits.RetryAfterSeconds < 1)
+        {
+            throw new ReferenceConfigException($"{source}: limits: maxBodyBytes >= 1024, maxJsonDepth >= 8, maxSessions >= 1, retryAfterSeconds >= 1");
+        }
+    }
+
+    /// <summary>The configuration as JSON (tokens included: it is the server's own file).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    private static string NewToken() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+}
+
+/// <summary>A configuration that cannot be used; the message names the field and the fix.</summary>
+public sealed class ReferenceConfigException(string message) : Exception(message);

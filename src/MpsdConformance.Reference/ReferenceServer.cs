@@ -1,0 +1,171 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MpsdConformance.Contract;
+
+namespace MpsdConformance.Reference;
+
+/// <summary>How to start a reference server.</summary>
+public sealed class ReferenceOptions
+{
+    /// <summary>Scids, templates, token table, limits (default: the built-in configuration).</summary>
+    public ReferenceConfig Config { get; init; } = ReferenceConfig.BuiltIn();
+
+    /// <summary>Address to bind (default 127.0.0.1).</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>Port; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The clock timers run on (tests pass a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Receives one line per request (method, path, status, principal name; never a header).</summary>
+    public Action<string>? RequestLog { get; init; }
+
+    /// <summary>Where the contract's schemas are (default: the shipped copy).</summary>
+    public string? SchemasDirectory { get; init; }
+}
+
+/// <summary>
+/// The reference MPSD server: an in-memory implementation of the documented session semantics on
+/// ASP.NET Core's Kestrel. Start as many as you like side by side; dispose to stop.
+/// </summary>
+public sealed class ReferenceServer : IAsyncDisposable
+{
+    private const string SessionRoute = "/serviceconfigs/{scid}/sessiontemplates/{template}/sessions/{name}";
+    private readonly WebApplication _app;
+    private readonly SessionStore _store;
+
+    private ReferenceServer(WebApplication app, SessionStore store, ReferenceConfig config, Uri baseUrl)
+    {
+        _app = app;
+        _store = store;
+        Config = config;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The server's base address, e.g. <c>http://127.0.0.1:5080</c>.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>The configuration it serves.</summary>
+    public ReferenceConfig Config { get; }
+
+    /// <summary>Sessions stored right now.</summary>
+    public int SessionCount => _store.Count;
+
+    /// <summary>Starts a server and returns once it accepts connections.</summary>
+    public static async Task<ReferenceServer> StartAsync(ReferenceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ReferenceOptions();
+        var config = options.Config;
+        config.Validate();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ReferenceServer).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // enforced per request, to answer 413 in text
+            kestrel.Listen(System.Net.IPAddress.Parse(options.Host), options.Port);
+        });
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+
+        var store = new SessionStore(config.Limits.MaxSessions);
+        var handler = new RequestHandler(config, new SessionEngine(store, options.Time, config.Limits.RetryAfterSeconds),
+            new IdentityProvider(config.Identities), ContractValidator.Shared(options.SchemasDirectory), options.RequestLog);
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+            {
+                // Never expected; a 500 is still better than a dropped connection.
+                context.Response.Clear();
+                await RequestHandler.Text(context, 500, "internal error: " + e.GetType().Name);
+            }
+        });
+        app.Map(SessionRoute, context => handler.Handle(context, Resource.Session));
+        app.Map(SessionRoute + "/properties", context => handler.Handle(context, Resource.Properties));
+        app.Map(SessionRoute + "/members/me", context => handler.Handle(context, Resource.MemberMe));
+        app.Map(SessionRoute + "/members/{index}", context => handler.Handle(context, Resource.MemberIndex));
+        app.Map(SessionRoute + "/servers/{server}", context => handler.Handle(context, Resource.Server));
+        app.MapFallback(context => RequestHandler.Text(context, 404, "the URI is invalid: not an MPSD session resource"));
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ReferenceServer(app, store, config, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// The target profile that points the suite at this server (ARCHITECTURE.md format). It holds the
+    /// tokens: treat it as a secret.
+    /// </summary>
+    public string TargetProfileJson()
+    {
+        var (scid, templates) = Config.Scids.First();
+        var roles = new JsonObject();
+        foreach (var (name, template) in templates)
+        {
+            var system = template.Constants["system"] as JsonObject ?? new JsonObject();
+            var visibility = system["visibility"]?.GetValue<string>()?.ToLowerInvariant() ?? "open";
+            var role = visibility == "open" ? "open" : visibility;
+            if (!roles.ContainsKey(role))
+            {
+                roles[role] = name;
+            }
+        }
+        var users = new JsonArray();
+        foreach (var user in Config.Identities.Where(i => !i.IsServer))
+        {
+            users.Add(new JsonObject
+            {
+                ["name"] = user.Name,
+                ["xuid"] = user.Xuid,
+                ["headers"] = new JsonObject { ["Authorization"] = $"XBL3.0 x={user.UserHash};{user.Token}" },
+            });
+        }
+        var profile = new JsonObject
+        {
+            ["baseUrl"] = BaseUrl.ToString().TrimEnd('/'),
+            ["scid"] = scid,
+            ["contractVersion"] = templates.Values.First().ContractVersion,
+            ["templates"] = roles,
+            ["users"] = users,
+        };
+        if (Config.Identities.FirstOrDefault(i => i.IsServer) is { } server)
+        {
+            profile["server"] = new JsonObject
+            {
+                ["headers"] = new JsonObject { ["Authorization"] = $"XBL3.0 x={server.UserHash};{server.Token}" },
+            };
+        }
+        return profile.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Stops accepting requests and releases the port.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+internal enum Resource
+{
+    Session,
+    Properties,
+    MemberMe,
+    MemberIndex,
+    Server,
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using MpsdConformance.Contract;
+
+namespace MpsdConformance.Reference;
+
+/// <summary>HTTP in and out: headers, identity, body checks; the semantics live in <see cref="SessionEngine"/>.</summary>
+internal sealed class RequestHandler(
+    ReferenceConfig config,
+    SessionEngine engine,
+    IdentityProvider identities,
+    ContractValidator validator,
+    Action<string>? log)
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    private const int MinimumContractVersion = 104;
+
+    public async Task Handle(HttpContext context, Resource resource)
+    {
+        var started = Stopwatch.GetTimestamp();
+        string who = "-";
+        try
+        {
+            who = await HandleCore(context, resource);
+        }
+        finally
+        {
+            log?.Invoke($"{context.Request.Method} {context.Request.Path} -> {context.Response.StatusCode} ({who}) {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F1} ms");
+        }
+    }
+
+    private async Task<string> HandleCore(HttpContext context, Resource resource)
+    {
+        var request = context.Request;
+        var allowed = resource switch
+        {
+            Resource.Session => "GET, PUT",
+            Resource.Properties => "PUT",
+            _ => "DELETE",
+        };
+        if (!allowed.Split(", ").Contains(request.Method, StringComparer.OrdinalIgnoreCase))
+        {
+            context.Response.Headers.Allow = allowed;
+            await Text(context, 405, $"{request.Method} is not allowed here; use {allowed}");
+            return "-";
+        }
+        var versionHeader = request.Headers["X-Xbl-Contract-Version"].ToString();
+        if (versionHeader.Length == 0)
+        {
+            await Text(context, 400, "the X-Xbl-Contract-Version header is required (104 or later)");
+            return "-";
+        }
+        if (!int.TryParse(versionHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < MinimumContractVersion)
+        {
+            await Text(context, 400, $"X-Xbl-Contract-Version must be a number, 104 or later; got '{Trim(versionHeader)}'");
+            return "-";
+        }
+        var principal = identities.Resolve(request.Headers.Authorization.ToString());
+        if (principal is null)
+        {
+            context.Response.Headers.WWWAuthenticate = "XBL3.0";
+            await Text(context, 401, "authorization required: XBL3.0 x=<userhash>;<token> with a known token");
+            return "-";
+        }
+        var values = request.RouteValues;
+        string scid = (string)values["scid"]!, templateName = (string)values["template"]!, name = (string)values["name"]!;
+        if (!config.Scids.TryGetValue(scid, out var templates) || !templates.TryGetValue(templateName, out var template))
+        {
+            await Text(context, 404, "service config is either invalid or not configured for sessions: unknown scid or session template");
+            return principal.Name;
+        }
+        var key = SessionKey.Of(scid, templateName, name);
+        var conditions = new Conditions(Header(request, "If-Match"), Header(request, "If-None-Match"));
+        Outcome outcome;
+        switch (resource)
+        {
+            case Resource.Session when HttpMethods.IsGet(request.Method):
+                outcome = engine.Get(key, principal, conditions.IfNoneMatch);
+                break;
+            case Resource.Session or Resource.Properties:
+                var body = await ReadBody(context, resource == Resource.Session ? SchemaKind.Request : SchemaKind.Properties);
+                if (body is null)
+                {
+                    return principal.Name;
+                }
+                if (resource == Resource.Properties)
+                {
+                    body = new JsonObject { ["properties"] = body };
+                }
+                var noCommit = string.Equals(request.Query["nocommit"], "true", StringComparison.OrdinalIgnoreCase);
+                outcome = engine.Put(key, (scid, templateName, name), template, principal, body, conditions, noCommit, resource == Resource.Properties);
+                break;
+            case Resource.MemberMe:
+                outcome = engine.DeleteMe(key, principal, conditions);
+                break;
+            case Resource.MemberIndex:
+                if (!int.TryParse((string)values["index"]!, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                {
+                    await Text(context, 404, "invalid element: a member index is a decimal number");
+                    return principal.Name;
+                }
+                outcome = engine.DeleteMember(key, principal, conditions, index);
+                break;
+            default:
+                outcome = engine.DeleteServer(key, principal, conditions, (string)values["server"]!);
+                break;
+        }
+        await Write(context, outcome);
+        return principal.Name;
+    }
+
+    /// <summary>Reads and checks a PUT body; on failure answers and returns null.</summary>
+    private async Task<JsonObject?> ReadBody(HttpContext context, SchemaKind kind)
+    {
+        var request = context.Request;
+        var mediaType = request.ContentType?.Split(';')[0].Trim();
+        if (!string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            await Text(context, 415, $"Content-Type must be application/json; got '{Trim(request.ContentType ?? "(none)")}'");
+            return null;
+        }
+        var limit = config.Limits.MaxBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            await Text(context, 413, $"request body over {limit} bytes");
+            return null;
+        }
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                await Text(context, 413, $"request body over {limit} bytes");
+                return null;
+            }
+        }
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+        catch (DecoderFallbackException)
+        {
+            await Text(context, 400, "the body is not UTF-8");
+            return null;
+        }
+        try
+        {
+            using var _ = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth });
+        }
+        catch (JsonException e)
+        {
+            var depth = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
+            await Text(context, 400, depth ? $"the JSON is nested deeper than {config.Limits.MaxJsonDepth} levels" : "the body is not valid JSON: " + e.Message);
+            return null;
+        }
+        var report = validator.Validate(kind, text);
+        if (!report.IsValid)
+        {
+            var detail = report.Problem ?? string.Join("; ", report.Violations.Take(5));
+            await Text(context, 400, $"the request body breaks the MPSD contract: {detail}");
+            return null;
+        }
+        return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth }) as JsonObject;
+    }
+
+    private async Task Write(HttpContext context, Outcome outcome)
+    {
+        var response = context.Response;
+        if (outcome.Status == 503)
+        {
+            response.Headers.RetryAfter = engine.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+        if (outcome.Session is { } session)
+        {
+            response.Headers.ETag = session.ETag;
+            if (SessionJson.NextTimer(session) is { } expires)
+            {
+                response.Headers.Expires = expires.ToString("R", CultureInfo.InvariantCulture);
+            }
+        }
+        if (outcome.Text is not null)
+        {
+            await Text(context, outcome.Status, outcome.Text);
+            return;
+        }
+        response.StatusCode = outcome.Status;
+        if (outcome.Session is null || !outcome.WithBody)
+        {
+            return;
+        }
+        response.ContentType = "application/json; charset=utf-8";
+        await response.WriteAsync(SessionJson.Render(outcome.Session).ToJsonString(), context.RequestAborted);
+    }
+
+    public static Task Text(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(message);
+    }
+
+    private static string? Header(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
+
+    private static string Trim(string value) => value.Length > 40 ? value[..40] + "..." : value;
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace MpsdConformance.Reference;
+
+/// <summary>A member of a session.</summary>
+internal sealed class Member
+{
+    public required int Index { get; init; }
+
+    public required string Xuid { get; init; }
+
+    public JsonObject Constants { get; set; } = Bags.Empty();
+
+    public JsonObject Properties { get; set; } = Bags.Empty();
+
+    public bool Reserved { get; set; }
+
+    public DateTimeOffset JoinTime { get; set; }
+
+    public string? Gamertag { get; set; }
+
+    public Member Clone() => new()
+    {
+        Index = Index,
+        Xuid = Xuid,
+        Constants = (JsonObject)Constants.DeepClone(),
+        Properties = (JsonObject)Properties.DeepClone(),
+        Reserved = Reserved,
+        JoinTime = JoinTime,
+        Gamertag = Gamertag,
+    };
+}
+
+/// <summary>One stored session. Mutated only under its slot's lock, and only on a clone until committed.</summary>
+internal sealed class Session
+{
+    public required string Scid { get; init; }
+
+    public required string Template { get; init; }
+
+    public required string Name { get; init; }
+
+    public int ContractVersion { get; init; } = 107;
+
+    public JsonObject Constants { get; set; } = Bags.Empty();
+
+    public JsonObject Properties { get; set; } = Bags.Empty();
+
+    public SortedDictionary<int, Member> Members { get; set; } = [];
+
+    public int NextIndex { get; set; }
+
+    public SortedDictionary<string, JsonObject> Servers { get; set; } = new(StringComparer.Ordinal);
+
+    public Guid CorrelationId { get; init; } = Guid.NewGuid();
+
+    public Guid Branch { get; init; } = Guid.NewGuid();
+
+    public long ChangeNumber { get; set; }
+
+    public DateTimeOffset StartTime { get; set; }
+
+    public DateTimeOffset? EmptySince { get; set; }
+
+    public string ETag { get; set; } = "";
+
+    public Session Clone() => new()
+    {
+        Scid = Scid,
+        Template = Template,
+        Name = Name,
+        ContractVersion = ContractVersion,
+        Constants = (JsonObject)Constants.DeepClone(),
+        Properties = (JsonObject)Properties.DeepClone(),
+        Members = new SortedDictionary<int, Member>(Members.ToDictionary(kv => kv.Key, kv => kv.Value.Clone())),
+        NextIndex = NextIndex,
+        Servers = new SortedDictionary<string, JsonObject>(Servers.ToDictionary(kv => kv.Key, kv => (JsonObject)kv.Value.DeepClone()), StringComparer.Ordinal),
+        CorrelationId = CorrelationId,
+        Branch = Branch,
+        ChangeNumber = ChangeNumber,
+        StartTime = StartTime,
+        EmptySince = EmptySince,
+        ETag = ETag,
+    };
+
+    public JsonObject ConstantsSystem => Bags.System(Constants);
+
+    public int MaxMembers => (int)(Numbers.AsLong(ConstantsSystem["maxMembersCount"]) ?? 100);
+
+    public string Visibility => (ConstantsSystem["visibility"]?.GetValue<string>() ?? "open").ToLowerInvariant();
+
+    public Member? MemberByXuid(string xuid) => Members.Values.FirstOrDefault(m => m.Xuid == xuid);
+
+    /// <summary>A timeout constant in ms: null when unset-as-null (never), the default when absent.</summary>
+    public long? Timeout(string name, long? defaultMs)
+    {
+        if (!ConstantsSystem.TryGetPropertyValue(name, out var node))
+        {
+            return defaultMs;
+        }
+        return Numbers.AsLong(node);
+    }
+
+    /// <summary>The state that defines the session (no counters or times): equal before and after means nothing changed.</summary>
+    public string Fingerprint()
+    {
+        var members = new JsonObject();
+        foreach (var (index, m) in Members)
+        {
+            members[index.ToString(CultureInfo.InvariantCulture)] = new JsonObject
+            {
+                ["x"] = m.Xuid,
+                ["c"] = m.Constants.DeepClone(),
+                ["p"] = m.Properties.DeepClone(),
+                ["r"] = m.Reserved,
+            };
+        }
+        var servers = new JsonObject();
+        foreach (var (name, server) in Servers)
+        {
+            servers[name] = server.DeepClone();
+        }
+        return new JsonObject
+        {
+            ["c"] = Constants.DeepClone(),
+            ["p"] = Properties.DeepClone(),
+            ["m"] = members,
+            ["n"] = NextIndex,
+            ["s"] = servers,
+        }.ToJsonString();
+    }
+}
+
+/// <summary>Property-bag helpers: <c>{system, custom}</c>.</summary>
+internal static class Bags
+{
+    public static JsonObject Empty() => new() { ["system"] = new JsonObject(), ["custom"] = new JsonObject() };
+
+    public static JsonObject System(JsonObject bag) => Part(bag, "system");
+
+    public static JsonObject Custom(JsonObject bag) => Part(bag, "custom");
+
+    private static JsonObject Part(JsonObject bag, string name)
+    {
+        if (bag[name] is JsonObject part)
+        {
+            return part;
+        }
+        var created = new JsonObject();
+        bag[name] = created;
+        return created;
+    }
+}
+
+/// <summary>Reads integers from JSON nodes whether they came from parsed text or from C# values.</summary>
+internal static class Numbers
+{
+    public static long? AsLong(JsonNode? node)
+    {
+        if (node is not JsonValue value)
+        {
+            return null;
+        }
+        if (value.TryGetValue(out long l))
+        {
+            return l;
+        }
+        if (value.TryGetValue(out int i))
+        {
+            return i;
+        }
+        return value.TryGetValue(out System.Text.Json.JsonElement e) && e.TryGetInt64(out var x) ? x : null;
+    }
+}
