@@ -15,6 +15,9 @@ public sealed record Ambiguity(string Kind, IReadOnlyList<string>? Digest, strin
 /// <summary>How a requirement is covered: pending, covered (by tests), or not-testable (with a reason).</summary>
 public sealed record Coverage(string State, IReadOnlyList<string>? Tests, string? Reason);
 
+/// <summary>Whether the reference server implements a requirement, and why not when it does not.</summary>
+public sealed record ReferenceStatus(string Status, string? Note);
+
 /// <summary>A numbered, testable requirement of the MPSD session contract.</summary>
 public sealed record Requirement(
     string Id,
@@ -25,7 +28,8 @@ public sealed record Requirement(
     IReadOnlyList<RequirementSource> Sources,
     Coverage Coverage,
     Ambiguity? Ambiguity,
-    string? Xsapi);
+    string? Xsapi,
+    ReferenceStatus? Reference = null);
 
 /// <summary>An error in the docs, recorded with what MpsdConformance does about it.</summary>
 public sealed record Erratum(string Id, string Digest, string Doc, string? Lines, string Summary, string? Impact, IReadOnlyList<string>? Fixtures);

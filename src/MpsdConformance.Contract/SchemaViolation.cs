@@ -21,7 +21,7 @@ public sealed record SchemaViolation(
         $"{(Pointer.Length == 0 ? "/" : Printable(Pointer))}: {Printable(Message)}{(Requirement is null ? "" : $" [{Requirement}]")}";
 
     /// <summary>Control characters (a key ending in a newline, say) shown escaped, so one violation stays one line.</summary>
-    internal static string Printable(string text) =>
+    public static string Printable(string text) =>
         text.Any(char.IsControl)
             ? string.Concat(text.Select(c => char.IsControl(c) ? (c == '\n' ? "\\n" : $"\\u{(int)c:x4}") : c.ToString()))
             : text;
