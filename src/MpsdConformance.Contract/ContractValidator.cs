@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
 using NJsonSchema.Validation;
@@ -21,14 +19,6 @@ public interface IPayloadValidator
 /// </summary>
 public sealed class ContractValidator : IPayloadValidator
 {
-    private static readonly JsonDocumentOptions StrictJson = new() { MaxDepth = 256 };
-    private static readonly JsonLoadSettings LoadSettings = new()
-    {
-        DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error,
-        CommentHandling = CommentHandling.Load,
-        LineInfoHandling = LineInfoHandling.Ignore,
-    };
-
     private readonly IReadOnlyDictionary<SchemaKind, SchemaIndex> _schemas;
     private static readonly ConcurrentDictionary<string, ContractValidator> Cache = new(StringComparer.Ordinal);
 
@@ -113,63 +103,7 @@ public sealed class ContractValidator : IPayloadValidator
             : new ValidationReport(kind, problem, [], []);
 
     /// <summary>Strict JSON (RFC 8259: no comments, no trailing commas, no duplicate keys) into a token.</summary>
-    public static bool TryParse(string json, out JToken? token, out string? problem)
-    {
-        token = null;
-        try
-        {
-            using (JsonDocument.Parse(json, StrictJson))
-            {
-            }
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            // System.Text.Json counts lines and columns from 0; people count from 1.
-            var message = e.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            message = cut > 0 ? message[..cut] : message;
-            problem = e.LineNumber is { } line
-                ? $"not JSON (line {line + 1}, column {(e.BytePositionInLine ?? 0) + 1}): {message}"
-                : $"not JSON: {message}";
-            return false;
-        }
-        try
-        {
-            using var reader = new JsonTextReader(new StringReader(json)) { MaxDepth = StrictJson.MaxDepth, DateParseHandling = DateParseHandling.None };
-            token = JToken.ReadFrom(reader, LoadSettings);
-            NormalizeNumbers(token);
-        }
-        catch (JsonReaderException e)
-        {
-            problem = $"not JSON: {e.Message}";
-            return false;
-        }
-        problem = null;
-        return true;
-    }
-
-    /// <summary>
-    /// JSON Schema counts 3.0 and 1e3 as integers; Newtonsoft reads them as floats, and reads integers past
-    /// 2^63 as BigInteger, which the engine cannot compare. Rewrite both so the verdict follows the spec.
-    /// </summary>
-    private static void NormalizeNumbers(JToken token)
-    {
-        foreach (var value in (token is JContainer container ? container.DescendantsAndSelf() : [token]).OfType<JValue>().ToList())
-        {
-            switch (value.Value)
-            {
-                case double d when Math.Floor(d) == d && Math.Abs(d) < 9.2e18:
-                    value.Value = (long)d;
-                    break;
-                case System.Numerics.BigInteger big when big >= 0 && big <= ulong.MaxValue:
-                    value.Value = (ulong)big;
-                    break;
-                case System.Numerics.BigInteger big:
-                    value.Value = (double)big;
-                    break;
-            }
-        }
-    }
+    public static bool TryParse(string json, out JToken? token, out string? problem) => StrictJson.TryParse(json, out token, out problem);
 
     private static bool Matches(JsonObjectType type, JToken? value) => value?.Type switch
     {

@@ -151,24 +151,26 @@ internal sealed class RequestHandler(
             await Text(context, 400, "the body is not UTF-8");
             return null;
         }
-        try
+        var report = validator.Validate(kind, text);
+        if (report.Problem is not null)
         {
-            using var _ = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth });
-        }
-        catch (JsonException e)
-        {
-            var depth = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
-            await Text(context, 400, depth ? $"the JSON is nested deeper than {config.Limits.MaxJsonDepth} levels" : "the body is not valid JSON: " + e.Message);
+            await Text(context, 400, "the body is not valid JSON: " + report.Problem);
             return null;
         }
-        var report = validator.Validate(kind, text);
         if (!report.IsValid)
         {
-            var detail = report.Problem ?? string.Join("; ", report.Violations.Take(5));
-            await Text(context, 400, $"the request body breaks the MPSD contract: {detail}");
+            await Text(context, 400, $"the request body breaks the MPSD contract: {string.Join("; ", report.Violations.Take(5))}");
             return null;
         }
-        return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth }) as JsonObject;
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth }) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            await Text(context, 400, $"the JSON is nested deeper than {config.Limits.MaxJsonDepth} levels");
+            return null;
+        }
     }
 
     private async Task Write(HttpContext context, Outcome outcome)
@@ -197,7 +199,9 @@ internal sealed class RequestHandler(
             return;
         }
         response.ContentType = "application/json; charset=utf-8";
-        await response.WriteAsync(SessionJson.Render(outcome.Session).ToJsonString(), context.RequestAborted);
+        var body = outcome.Session.RenderedUtf8();
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted);
     }
 
     public static Task Text(HttpContext context, int status, string message)

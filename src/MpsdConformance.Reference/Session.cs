@@ -102,8 +102,19 @@ internal sealed class Session
         return Numbers.AsLong(node);
     }
 
+    private string? _fingerprint;
+    private byte[]? _rendered;
+
+    /// <summary>
+    /// The rendered document, computed once: a stored session is never changed again (writes work on a
+    /// clone), so its JSON can be reused for every read.
+    /// </summary>
+    public byte[] RenderedUtf8() => _rendered ??= System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this).ToJsonString());
+
     /// <summary>The state that defines the session (no counters or times): equal before and after means nothing changed.</summary>
-    public string Fingerprint()
+    public string Fingerprint() => _fingerprint ??= ComputeFingerprint();
+
+    private string ComputeFingerprint()
     {
         var members = new JsonObject();
         foreach (var (index, m) in Members)

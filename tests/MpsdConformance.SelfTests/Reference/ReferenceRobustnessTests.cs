@@ -25,7 +25,8 @@ public class ReferenceRobustnessTests
     [TestCase("""{"foo":1}""", "/foo", TestName = "Prohibited top-level member")]
     [TestCase("""{"constants":{"system":{"visibility":"public"}}}""", "/constants/system/visibility", TestName = "Schema violation")]
     [TestCase("""[1,2]""", "expected object", TestName = "Array body")]
-    [TestCase("""{"a":1,"a":2}""", "not JSON", TestName = "Duplicate key")]
+    [TestCase("""{"a":1,"a":2}""", "duplicate key", TestName = "Duplicate key")]
+    [TestCase("""{"properties":{"custom":{"a":"\uD800"}}}""", "unpaired", TestName = "Lone surrogate escape")]
     [Requirement("PUT-MALFORMED-400", "PUT-PROHIBITED-400", "CT-ERROR-TEXT")]
     public async Task BadBody_Returns400_NamingTheProblem_AndChangesNothing(string body, string mention)
     {
