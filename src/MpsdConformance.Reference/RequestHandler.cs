@@ -154,7 +154,7 @@ internal sealed class RequestHandler(
         var report = validator.Validate(kind, text);
         if (report.Problem is not null)
         {
-            await Text(context, 400, "the body is not valid JSON: " + report.Problem);
+            await Text(context, 400, "the body is " + report.Problem);
             return null;
         }
         if (!report.IsValid)

@@ -20,8 +20,8 @@ public class ReferenceRobustnessTests
         return (before, after, refused);
     }
 
-    [TestCase("""{"members":""", "not valid JSON", TestName = "Malformed JSON")]
-    [TestCase("""{"members":{"me":{}},}""", "not valid JSON", TestName = "Trailing comma")]
+    [TestCase("""{"members":""", "not JSON", TestName = "Malformed JSON")]
+    [TestCase("""{"members":{"me":{}},}""", "not JSON", TestName = "Trailing comma")]
     [TestCase("""{"foo":1}""", "/foo", TestName = "Prohibited top-level member")]
     [TestCase("""{"constants":{"system":{"visibility":"public"}}}""", "/constants/system/visibility", TestName = "Schema violation")]
     [TestCase("""[1,2]""", "expected object", TestName = "Array body")]
