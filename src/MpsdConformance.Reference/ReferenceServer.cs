@@ -33,6 +33,12 @@ public sealed class ReferenceOptions
 
     /// <summary>Where the contract's schemas are (default: the shipped copy).</summary>
     public string? SchemasDirectory { get; init; }
+
+    /// <summary>
+    /// Middleware put in front of the MPSD handlers. Self-tests use it to build test doubles: deliberately
+    /// broken servers, and servers that choose another documented reading.
+    /// </summary>
+    public Func<RequestDelegate, RequestDelegate>? Interceptor { get; init; }
 }
 
 /// <summary>
@@ -95,6 +101,10 @@ public sealed class ReferenceServer : IAsyncDisposable
                 await RequestHandler.Text(context, 500, "internal error: " + e.GetType().Name);
             }
         });
+        if (options.Interceptor is { } interceptor)
+        {
+            app.Use(interceptor);
+        }
         app.Map(SessionRoute, context => handler.Handle(context, Resource.Session));
         app.Map(SessionRoute + "/properties", context => handler.Handle(context, Resource.Properties));
         app.Map(SessionRoute + "/members/me", context => handler.Handle(context, Resource.MemberMe));

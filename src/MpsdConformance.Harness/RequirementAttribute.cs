@@ -1,4 +1,4 @@
-namespace MpsdConformance.SelfTests;
+namespace MpsdConformance.Harness;
 
 /// <summary>Names the ledger requirements a test proves; feeds NUnit properties and the ledger coverage check.</summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, AllowMultiple = true)]

@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MpsdConformance.Contract;
+using MpsdConformance.Harness;
+
+namespace MpsdConformance.Cli;
+
+/// <summary><c>mpsd certify [--profile FILE] [--out DIR] [--filter EXPR]</c>: run the suite, judge the target.</summary>
+internal static class CertifyCommand
+{
+    private const string Help = """
+        usage: mpsd certify [--profile FILE] [--out DIR] [--filter EXPR]
+
+        Runs the conformance suite (tests/MpsdConformance.Scenarios) against a target and judges every
+        requirement of the ledger: pass, fail (a MUST broken), warn (a SHOULD broken), not-applicable,
+        inconclusive or not-run. With no profile it certifies the embedded reference server.
+
+        options:
+          --profile FILE  the target profile (base URL, scid, templates, users, server); ${VAR} is read from
+                          the environment. Also MPSD_PROFILE.
+          --out DIR       where the results go (default reports/<run-id>; reports/latest points at it)
+          --filter EXPR   only requirements matching EXPR: an ID, a glob (PUT-*, *-412) or a ledger area
+                          (concurrency, members, ...); several separated by commas
+
+        exit codes: 0 conformant (no MUST fails), 1 non-conformant, 2 configuration error or unreachable target
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        string? profilePath = Environment.GetEnvironmentVariable("MPSD_PROFILE") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        string? outDir = null;
+        string? filter = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--help" or "-h":
+                    await stdout.WriteLineAsync(Help);
+                    return ExitCodes.Ok;
+                case "--profile":
+                    profilePath = Value();
+                    break;
+                case "--out":
+                    outDir = Value();
+                    break;
+                case "--filter":
+                    filter = Value();
+                    break;
+                default:
+                    throw new UsageException($"unknown option '{args[i]}' (see 'mpsd certify --help')");
+            }
+        }
+        var root = RepoRoot() ?? throw new UsageException("cannot find the MpsdConformance repository (run ./mpsd from a clone)");
+        var ledger = RequirementLedger.Load(Path.Combine(root, "schemas"));
+        HashSet<string>? selected = null;
+        if (filter is not null)
+        {
+            selected = Select(ledger, filter);
+            if (selected.Count == 0)
+            {
+                throw new UsageException($"--filter '{filter}' matches no requirement ID or area of the ledger");
+            }
+        }
+
+        TargetProfile? profile = null;
+        if (profilePath is not null)
+        {
+            profilePath = Path.GetFullPath(profilePath);
+            try
+            {
+                profile = TargetProfile.Load(profilePath);
+            }
+            catch (ProfileException e)
+            {
+                await stderr.WriteLineAsync($"mpsd certify: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            var unreachable = await Probe(profile, stop);
+            if (unreachable is not null)
+            {
+                await stderr.WriteLineAsync($"mpsd certify: target unreachable: {unreachable}");
+                return ExitCodes.Usage;
+            }
+        }
+        var redactor = new Redactor(profile?.Secrets ?? []);
+        var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
+        var output = Path.GetFullPath(outDir ?? Path.Combine(root, "reports", runId));
+        Directory.CreateDirectory(output);
+        await stdout.WriteLineAsync($"MPSD conformance: certifying {(profile is null ? "the embedded reference server" : redactor.Redact(profile.BaseUrl.ToString()))}");
+
+        var started = Stopwatch.StartNew();
+        var (exit, log) = await RunScenarios(root, profilePath, output, selected, redactor, stdout, stop);
+        await File.WriteAllTextAsync(Path.Combine(output, "run.log"), redactor.Redact(log), stop);
+        var resultsPath = Path.Combine(output, ScenarioResults.FileName);
+        if (!File.Exists(resultsPath))
+        {
+            await stderr.WriteLineAsync($"mpsd certify: the suite did not run (dotnet test exited {exit}); see {Path.Combine(output, "run.log")}");
+            return ExitCodes.Usage;
+        }
+        var results = RunVerdict.ReadResults(resultsPath);
+        var verdict = RunVerdict.Judge(ledger, results, selected);
+        await File.WriteAllTextAsync(Path.Combine(output, "verdicts.json"), redactor.Redact(JsonSerializer.Serialize(new
+        {
+            level = verdict.Level,
+            counts = verdict.Counts,
+            requirements = verdict.Requirements,
+        }, ScenarioResults.Json)), stop);
+        if (outDir is null)
+        {
+            Latest(Path.Combine(root, "reports"), runId);
+        }
+        await Summary(stdout, verdict, results, started.Elapsed, output);
+        return verdict.Level == "non-conformant" ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    private static async Task<(int Exit, string Log)> RunScenarios(string root, string? profilePath, string output, HashSet<string>? selected,
+        Redactor redactor, TextWriter stdout, CancellationToken stop)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = root,
+        };
+        foreach (var arg in new[]
+        {
+            "test", Path.Combine(root, "tests", "MpsdConformance.Scenarios", "MpsdConformance.Scenarios.csproj"),
+            "-c", "Release", "--nologo", "--settings", Path.Combine(root, "runsettings.xml"), "--logger", "console;verbosity=normal",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        if (Environment.GetEnvironmentVariable("MPSD_NO_BUILD") == "1")
+        {
+            start.ArgumentList.Add("--no-build"); // the caller built the suite already (self-tests running it in parallel)
+        }
+        if (selected is not null)
+        {
+            start.ArgumentList.Add("--");
+            start.ArgumentList.Add("NUnit.Where=" + string.Join(" || ", selected.Order().Select(id => $"Requirement == '{id}'")));
+        }
+        start.Environment["MPSD_PROFILE"] = profilePath ?? "";
+        start.Environment["MPSD_RESULTS_DIR"] = output;
+        using var process = Process.Start(start) ?? throw new UsageException("cannot start dotnet");
+        var log = new StringBuilder();
+        var done = 0;
+        var errors = process.StandardError.ReadToEndAsync(stop);
+        while (await process.StandardOutput.ReadLineAsync(stop) is { } line)
+        {
+            log.AppendLine(line);
+            var match = Regex.Match(line, @"^\s+(Passed|Failed|Skipped) (.+?) \[");
+            if (match.Success)
+            {
+                done++;
+                var mark = match.Groups[1].Value switch { "Passed" => "pass", "Failed" => "FAIL", _ => "skip" };
+                await stdout.WriteLineAsync($"  [{done,3}] {mark} {redactor.Redact(match.Groups[2].Value)}");
+            }
+            else if (line.Contains("error", StringComparison.OrdinalIgnoreCase) && line.Contains(".cs(", StringComparison.Ordinal))
+            {
+                await stdout.WriteLineAsync("  " + redactor.Redact(line.Trim()));
+            }
+        }
+        await process.WaitForExitAsync(stop);
+        log.AppendLine(await errors);
+        return (process.ExitCode, log.ToString());
+    }
+
+    private static async Task Summary(TextWriter stdout, RunVerdict verdict, IReadOnlyList<ScenarioResult> results, TimeSpan elapsed, string output)
+    {
+        var counts = verdict.Counts;
+        var requests = results.Sum(r => r.Exchanges.Count);
+        var testTime = results.Sum(r => r.DurationMs) / 1000;
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync($"{results.Count} scenarios, {requests} requests, {testTime:F1} s of test time, {elapsed.TotalSeconds:F0} s in all");
+        await stdout.WriteLineAsync($"requirements: {counts["pass"]} passed, {counts["fail"]} failed, {counts["warn"]} warned, {counts["not-applicable"]} not-applicable, {counts["inconclusive"]} inconclusive, {counts["not-run"]} not-run");
+        foreach (var broken in verdict.Requirements.Where(r => r.Verdict is "fail" or "warn"))
+        {
+            await stdout.WriteLineAsync($"  {broken.Verdict.ToUpperInvariant()} {broken.Id} ({broken.Level}): {broken.Statement}");
+            foreach (var problem in broken.Problems.Take(3))
+            {
+                await stdout.WriteLineAsync($"       {problem}");
+            }
+        }
+        var readings = verdict.Requirements.Where(r => r.Readings.Count > 0).Select(r => $"{r.Id}={string.Join("/", r.Readings)}").ToList();
+        if (readings.Count > 0)
+        {
+            await stdout.WriteLineAsync($"readings chosen where the docs allow several: {string.Join(", ", readings)}");
+        }
+        await stdout.WriteLineAsync($"level: {verdict.Level}");
+        await stdout.WriteLineAsync($"results: {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
+    }
+
+    private static HashSet<string> Select(RequirementLedger ledger, string filter)
+    {
+        var selected = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in filter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var glob = new Regex("^" + Regex.Escape(part).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase);
+            selected.UnionWith(ledger.Requirements.Where(r => glob.IsMatch(r.Id) || string.Equals(r.Area, part, StringComparison.OrdinalIgnoreCase)).Select(r => r.Id));
+        }
+        return selected;
+    }
+
+    private static async Task<string?> Probe(TargetProfile profile, CancellationToken stop)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            $"{profile.BaseUrl.ToString().TrimEnd('/')}/serviceconfigs/{profile.Scid}/sessiontemplates/{profile.Templates["open"]}/sessions/mpsdc-probe-{Guid.NewGuid():N}");
+        foreach (var (name, value) in profile.Users[0].Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        request.Headers.TryAddWithoutValidation("X-Xbl-Contract-Version", profile.ContractVersion.ToString(CultureInfo.InvariantCulture));
+        try
+        {
+            using var _ = await http.SendAsync(request, stop);
+            return null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new Redactor(profile.Secrets).Redact($"{profile.BaseUrl}: {e.Message}");
+        }
+    }
+
+    private static void Latest(string reports, string runId)
+    {
+        var latest = Path.Combine(reports, "latest");
+        try
+        {
+            if (Directory.Exists(latest) || File.Exists(latest))
+            {
+                File.Delete(latest);
+            }
+            File.CreateSymbolicLink(latest, runId);
+        }
+        catch (IOException)
+        {
+            // Not fatal: the run's own folder is printed.
+        }
+    }
+
+    internal static string? RepoRoot()
+    {
+        foreach (var start in new[] { Environment.GetEnvironmentVariable("MPSD_REPO_ROOT"), AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = start is null ? null : new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "MpsdConformance.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace MpsdConformance.Harness;
+
+/// <summary>Collects the exchanges of the current test (one log per async flow).</summary>
+public static class ExchangeLog
+{
+    private static readonly AsyncLocal<List<Exchange>?> CurrentLog = new();
+
+    /// <summary>The current test's exchanges, or null outside a test.</summary>
+    public static List<Exchange>? Current => CurrentLog.Value;
+
+    /// <summary>Starts a new log for the current flow and returns it.</summary>
+    public static List<Exchange> Begin() => CurrentLog.Value = [];
+
+    /// <summary>Stops logging in the current flow.</summary>
+    public static void End() => CurrentLog.Value = null;
+}
+
+/// <summary>Records every exchange as data, redacted before it is kept.</summary>
+public sealed class RecordingHandler(Redactor redactor) : DelegatingHandler
+{
+    /// <summary>Request option naming the caller, for the record.</summary>
+    public static readonly HttpRequestOptionsKey<string> CallerKey = new("mpsd.caller");
+
+    /// <summary>Request option that keeps an exchange out of the test's log (cleanup traffic).</summary>
+    public static readonly HttpRequestOptionsKey<bool> QuietKey = new("mpsd.quiet");
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var requestBody = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        var requestHeaders = Headers(request.Headers, request.Content?.Headers);
+        request.Options.TryGetValue(CallerKey, out var caller);
+        request.Options.TryGetValue(QuietKey, out var quiet);
+        try
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!quiet)
+            {
+                Keep(new Exchange(started, request.Method.Method, redactor.Redact(request.RequestUri!.ToString()), requestHeaders,
+                    requestBody is null ? null : redactor.Redact(requestBody), (int)response.StatusCode, response.ReasonPhrase,
+                    Headers(response.Headers, response.Content.Headers), redactor.Redact(body), clock.Elapsed.TotalMilliseconds, null, caller ?? "?"));
+            }
+            return response;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException)
+        {
+            if (!quiet)
+            {
+                Keep(new Exchange(started, request.Method.Method, redactor.Redact(request.RequestUri!.ToString()), requestHeaders,
+                    requestBody is null ? null : redactor.Redact(requestBody), null, null, [], null, clock.Elapsed.TotalMilliseconds,
+                    redactor.Redact(e.Message), caller ?? "?"));
+            }
+            throw;
+        }
+    }
+
+    private static void Keep(Exchange exchange)
+    {
+        var log = ExchangeLog.Current;
+        if (log is not null)
+        {
+            lock (log)
+            {
+                log.Add(exchange);
+            }
+        }
+    }
+
+    private List<KeyValuePair<string, string>> Headers(System.Net.Http.Headers.HttpHeaders headers, System.Net.Http.Headers.HttpHeaders? content) =>
+        headers.Concat(content ?? (IEnumerable<KeyValuePair<string, IEnumerable<string>>>)[])
+            .Select(h => new KeyValuePair<string, string>(h.Key, redactor.Redact(string.Join(", ", h.Value))))
+            .ToList();
+}
+
+/// <summary>Per-request timeout, bounded retries of 429/503 honouring Retry-After, and an optional rate cap.</summary>
+public sealed class ResilienceHandler(HarnessSettings settings) : DelegatingHandler
+{
+    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _pace = new(1, 1);
+    private DateTime _next = DateTime.MinValue;
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await Pace(cancellationToken);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(settings.RequestTimeout);
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, timeout.Token);
+                await response.Content.LoadIntoBufferAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"no answer within {settings.RequestTimeout.TotalSeconds:0.#} s");
+            }
+            if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || attempt >= settings.MaxRetries)
+            {
+                return response;
+            }
+            var wait = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow) ?? TimeSpan.FromSeconds(1);
+            response.Dispose();
+            await Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > LongestWait ? LongestWait : wait, cancellationToken);
+        }
+    }
+
+    private async Task Pace(CancellationToken cancellationToken)
+    {
+        if (settings.MaxRequestsPerSecond <= 0)
+        {
+            return;
+        }
+        await _pace.WaitAsync(cancellationToken);
+        try
+        {
+            var now = DateTime.UtcNow;
+            if (_next > now)
+            {
+                await Task.Delay(_next - now, cancellationToken);
+            }
+            _next = (_next > now ? _next : now) + TimeSpan.FromSeconds(1 / settings.MaxRequestsPerSecond);
+        }
+        finally
+        {
+            _pace.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _pace.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace MpsdConformance.Harness;
+
+/// <summary>Consistency rules of a session document no schema can express.</summary>
+public static class Invariants
+{
+    /// <summary>Every broken rule, each tied to its ledger ID.</summary>
+    public static List<ContractFinding> Check(JsonObject session)
+    {
+        var found = new List<ContractFinding>();
+        void Add(string id, string message) => found.Add(new ContractFinding(id, message, ""));
+        var members = session["members"] as JsonObject ?? [];
+        if (session["membersInfo"] is not JsonObject info)
+        {
+            if (members.Count > 0)
+            {
+                Add("RESP-REQUIRED-SECTIONS", "members without membersInfo");
+            }
+            return found;
+        }
+        if (members.ContainsKey("me"))
+        {
+            return found; // a large session lists only the caller; the list cannot be walked
+        }
+        int Int(string name) => info[name] is JsonValue v && v.TryGetValue(out int i) ? i : -1;
+        int first = Int("first"), next = Int("next"), count = Int("count"), accepted = Int("accepted");
+        var visited = 0;
+        var at = first;
+        var seen = new HashSet<int>();
+        while (at != next && visited <= members.Count)
+        {
+            if (!seen.Add(at) || members[at.ToString(CultureInfo.InvariantCulture)] is not JsonObject member)
+            {
+                Add("RESP-LINKED-LIST", $"the member list from membersInfo.first {first} reaches {at}, which is {(seen.Contains(at) ? "a loop" : "not a member")}");
+                break;
+            }
+            visited++;
+            at = member["next"] is JsonValue n && n.TryGetValue(out int to) ? to : next;
+        }
+        if (count >= 0 && (visited != count || members.Count != count))
+        {
+            Add("RESP-LINKED-LIST", $"membersInfo.count is {count}, the list walks {visited} members, members holds {members.Count}");
+        }
+        var notReserved = members.Count(m => m.Value?["reserved"] is not JsonValue r || !r.TryGetValue(out bool isReserved) || !isReserved);
+        if (accepted >= 0 && accepted != notReserved)
+        {
+            Add("RESP-LINKED-LIST", $"membersInfo.accepted is {accepted}, but {notReserved} members are not reserved");
+        }
+        var turn = session["properties"]?["system"]?["turn"] as JsonArray;
+        foreach (var (key, member) in members)
+        {
+            var listed = turn?.Any(t => t?.ToJsonString() == key) == true;
+            var flagged = member?["turn"] is JsonValue f && f.TryGetValue(out bool isTurn) && isTurn;
+            if (listed != flagged)
+            {
+                Add("PROPS-TURN-SHAPE", $"member {key} {(flagged ? "shows turn: true but is not" : "is")} in properties.system.turn{(flagged ? "" : " but does not show turn: true")}");
+            }
+        }
+        return found;
+    }
+}

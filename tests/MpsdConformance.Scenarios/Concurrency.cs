@@ -1,0 +1,67 @@
+namespace MpsdConformance.Scenarios;
+
+/// <summary>ETags, If-Match, If-None-Match and parallel writers.</summary>
+public class Concurrency : Scenario
+{
+    [Test, Requirement("IFMATCH-STALE-412")]
+    public async Task IfMatchWithAStaleETag_Gets412_WithTheCurrentSessionAndETag()
+    {
+        var (session, created) = await Create(Alice);
+        var changed = await T.Put(Alice, session, Custom(new JsonObject { ["v"] = 2 }));
+        var stale = await T.Put(Alice, session, Custom(new JsonObject { ["v"] = 3 }), ("If-Match", created.ETag!));
+        Expect.Status(stale, HttpStatusCode.PreconditionFailed, "If-Match with the ETag from before a change");
+        Assert.Multiple(() =>
+        {
+            Expect.That(stale.MediaType == "application/json", stale, "the 412 carries the current session as application/json");
+            Expect.That(stale.ETag == changed.ETag, stale, $"the 412 carries the current ETag ({changed.ETag})");
+            Expect.That((int?)stale.Session?["properties"]?["custom"]?["v"] == 2, stale, "the session in the 412 is the current one");
+        });
+        var after = await T.Get(Alice, session);
+        Expect.That((int?)after.Session?["properties"]?["custom"]?["v"] == 2, after, "the refused write changed nothing");
+    }
+
+    [Test, Requirement("IFMATCH-STAR-MISSING-412")]
+    public async Task IfMatchStar_OnAMissingSession_Gets412()
+    {
+        var session = T.NewSession();
+        var reply = await T.Put(Alice, session, Join(Alice), ("If-Match", "*"));
+        Expect.Status(reply, HttpStatusCode.PreconditionFailed, "If-Match: * needs an existing session");
+        Expect.StatusIn(await T.Get(Alice, session), "nothing was created", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+    }
+
+    [Test, Requirement("IFNONEMATCH-STAR-CREATE-ONLY")]
+    public async Task IfNoneMatchStar_CreatesOnlyOnce()
+    {
+        var session = T.NewSession();
+        var first = await T.Put(Alice, session, Join(Alice), ("If-None-Match", "*"));
+        Expect.Status(first, HttpStatusCode.Created, "If-None-Match: * on a new session creates it");
+        var second = await T.Put(Bob, session, Join(Bob), ("If-None-Match", "*"));
+        Expect.Status(second, HttpStatusCode.PreconditionFailed, "If-None-Match: * on an existing session");
+    }
+
+    [Test, Requirement("GET-IFNONEMATCH-304")]
+    public async Task GetWithTheCurrentETag_Gets304()
+    {
+        var (session, created) = await Create(Alice);
+        var unchanged = await T.Get(Alice, session, ("If-None-Match", created.ETag!));
+        Expect.Status(unchanged, HttpStatusCode.NotModified, "GET with If-None-Match of the current ETag");
+        Expect.That(unchanged.Body.Length == 0, unchanged, "a 304 has no body");
+    }
+
+    [Test, Requirement("CONCURRENCY-ONE-WINNER")]
+    public async Task ParallelWritersWithOneETag_ExactlyOneWins()
+    {
+        const int writers = 8;
+        var (session, created) = await Create(Alice);
+        var replies = await Task.WhenAll(Enumerable.Range(0, writers).Select(i =>
+            T.Put(Alice, session, Custom(new JsonObject { ["winner"] = i }), ("If-Match", created.ETag!))));
+        var winners = replies.Where(r => r.Status == HttpStatusCode.OK).ToList();
+        var final = await T.Get(Alice, session);
+        Assert.Multiple(() =>
+        {
+            Assert.That(winners, Has.Count.EqualTo(1), () => $"exactly one of {writers} conditional writers with the same ETag wins; {winners.Count} did:\n" + string.Join("\n", replies.Select(r => $"{(int)r.Status}")));
+            Assert.That(replies.Count(r => r.Status == HttpStatusCode.PreconditionFailed), Is.EqualTo(writers - 1), "the others get 412");
+            Expect.That(winners.Count == 1 && JsonNode.DeepEquals(final.Session?["properties"]?["custom"]?["winner"], winners[0].Session?["properties"]?["custom"]?["winner"]), final, "the stored value is the winner's");
+        });
+    }
+}

@@ -1,0 +1,145 @@
+using MpsdConformance.Contract;
+
+namespace MpsdConformance.Scenarios;
+
+/// <summary>
+/// The documented body rules, from the target's side: a body that breaks one rule (the project's invalid
+/// fixtures, one per requirement) is refused and stores nothing; bodies the docs allow are accepted.
+/// </summary>
+public class ContractShape : Scenario
+{
+    private static string FixturesRoot()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MpsdConformance.sln")))
+            {
+                return Path.Combine(dir.FullName, "fixtures");
+            }
+        }
+        throw new InvalidOperationException("the repository's fixtures folder is not above the test directory");
+    }
+
+    /// <summary>The first invalid fixture for each requirement the request and properties schemas enforce.</summary>
+    public static IEnumerable<TestCaseData> OneBrokenBodyPerRequirement()
+    {
+        var catalog = FixtureCatalog.Load(FixturesRoot());
+        return catalog.Cases
+            .Where(c => !c.ExpectValid && c.Kind != SchemaKind.Response && c.Requirement is not null && !c.RelativePath.StartsWith("docs/", StringComparison.Ordinal))
+            .GroupBy(c => c.Requirement!)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(c => c.RelativePath, StringComparer.Ordinal).First())
+            .Select(c => new TestCaseData(c.Kind.Name(), File.ReadAllText(c.FullPath), c.Pointer ?? "")
+                .SetName($"BodyBreakingOneRule_IsRefused({c.Requirement}: {Path.GetFileNameWithoutExtension(c.RelativePath)})")
+                .SetProperty(RequirementAttribute.PropertyName, c.Requirement!));
+    }
+
+    [TestCaseSource(nameof(OneBrokenBodyPerRequirement))]
+    public async Task BodyBreakingOneRule_IsRefused(string kind, string body, string pointer)
+    {
+        var (session, created) = await Create(Alice);
+        var before = await T.Get(Alice, session);
+        var reply = kind == "properties"
+            ? await T.Send(HttpMethod.Put, T.Url(session, "/properties"), Alice, body, null, [])
+            : await T.PutRaw(Alice, session, body);
+        Expect.StatusIn(reply, $"a body that breaks the contract at {pointer} is refused (the docs name 400 for bodies invalid on first examination; a target may answer 403 or 409 where the rule is about who may write or what is fixed)",
+            HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Conflict, (HttpStatusCode)422);
+        var after = await T.Get(Alice, session);
+        Expect.That(JsonNode.DeepEquals(before.Session?["properties"], after.Session?["properties"]) && JsonNode.DeepEquals(before.Session?["members"], after.Session?["members"])
+                    && JsonNode.DeepEquals(before.Session?["constants"], after.Session?["constants"]), after, "the refused body changed nothing");
+    }
+
+    [TestCase("\"a string\""), TestCase("[1,2]"), TestCase("42"), TestCase("{\"deep\":{\"er\":[{\"x\":null}]}}")]
+    [Requirement("BODY-CUSTOM-ANY")]
+    public async Task CustomProperties_HoldAnyJson(string value)
+    {
+        var (session, _) = await Create(Alice);
+        var reply = await T.Put(Alice, session, Join(Alice, new JsonObject { ["custom"] = new JsonObject { ["v"] = JsonNode.Parse(value) } }));
+        Expect.Status(reply, HttpStatusCode.OK, "custom holds any JSON value");
+        var me = MemberOf(reply.Session!, Alice.Xuid)?.Member;
+        Expect.That(JsonNode.DeepEquals(me?["properties"]?["custom"]?["v"], JsonNode.Parse(value)), reply, $"the value {value} is stored as written");
+    }
+
+    [Test, Requirement("CONST-CONTRACT-104-NAMES", "CONST-TIMEOUT-VALUES")]
+    public async Task Contract104Names_AndNullTimeouts_AreAccepted()
+    {
+        var session = T.NewSession();
+        var body = Body(new JsonObject
+        {
+            ["constants"] = new JsonObject { ["custom"] = new JsonObject { ["c104"] = true } },
+            ["members"] = JsonNode.Parse(Join(Alice))!["members"]!.DeepClone(),
+        });
+        var created = await T.Put(Alice, session, body);
+        Expect.Status(created, HttpStatusCode.Created, "creating a session");
+        var reply = await T.Put(Alice, session, """{"properties":{"system":{"joinRestriction":"local","readRestriction":"local"}}}""");
+        Expect.Status(reply, HttpStatusCode.OK, "documented restriction values are accepted");
+    }
+
+    [Test, Requirement("PROPS-KEYWORDS-PRIVATE")]
+    public async Task KeywordsOnAPrivateSession_AreRefused()
+    {
+        var role = RequireTemplate("private");
+        var (session, _) = await Create(Alice, role);
+        var reply = await T.Put(Alice, session, """{"properties":{"system":{"keywords":["lfg"]}}}""");
+        Expect.StatusIn(reply, "keywords cannot be set on a private session", HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Conflict);
+    }
+
+    [Test, Requirement("PROPS-HOST-MUST-MATCH")]
+    public async Task HostThatIsNoMembersDeviceToken_IsDropped()
+    {
+        var (session, _) = await Create(Alice);
+        var reply = await T.Put(Alice, session, """{"properties":{"system":{"host":"00000000deadbeef-not-a-device-token"}}}""");
+        Expect.Status(reply, HttpStatusCode.OK, "a host value matching no member's device token is silently dropped, not refused");
+        Expect.That(reply.Session?["properties"]?["system"]?["host"] is null, reply, "the stored session has no host");
+    }
+
+    [Test, Requirement("RESP-MATCHMAKING-SERVER")]
+    public async Task MatchmakingServerEntry_IsAValidDocument()
+    {
+        var server = ServerPrincipal;
+        var (session, _) = await Create(Alice);
+        var reply = await T.Put(server, session, """
+            {"servers":{"matchmaking":{"properties":{"system":{"status":"searching","typicalWait":30,
+             "targetSessionRef":{"scid":"8e9a0f52-6e6b-4c1a-9d2e-1b7c3f0a5d11","templateName":"quick","name":"m"}}}}}}
+            """);
+        Expect.Status(reply, HttpStatusCode.OK, "a server principal writing the matchmaking server entry");
+        Assert.That(Target.Findings, Is.Empty, () => string.Join("\n", Target.Findings!.Select(f => $"[{f.Requirement}] {f.Message}")));
+    }
+
+    [Test, Requirement("DELETE-MISSING-ELEMENT")]
+    public async Task DeleteMe_ByANonMember_GetsADocumentedReading()
+    {
+        var (session, _) = await Create(Alice);
+        var reply = await T.DeleteMe(Bob, session);
+        var status = Expect.StatusIn(reply, "DELETE .../members/me by a non-member (404, 204 or 200 unchanged)", HttpStatusCode.NotFound, HttpStatusCode.NoContent, HttpStatusCode.OK);
+        Readings.Record("DELETE-MISSING-ELEMENT", status == HttpStatusCode.OK ? "200-unchanged" : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var after = await T.Get(Alice, session);
+        Expect.That(after.Session is not null && MemberOf(after.Session, Alice.Xuid) is not null, after, "the session and its member are untouched");
+    }
+
+    [Test, Requirement("CONTRACT-VERSION-ECHO")]
+    public async Task ContractVersion_FollowsADocumentedReading()
+    {
+        var session = T.NewSession();
+        var reply = await T.Send(HttpMethod.Put, T.Url(session), Alice, Join(Alice), SchemaKind.Request, [("X-Xbl-Contract-Version", "105")]);
+        Expect.Status(reply, HttpStatusCode.Created, "a contract 105 request creating a session");
+        var answered = (int?)reply.Session?["contractVersion"];
+        Readings.Record("CONTRACT-VERSION-ECHO", answered == 105 ? "request-version" : "template-version");
+        Expect.That(answered is >= 104, reply, "contractVersion is a contract number");
+    }
+
+    [Test, Requirement("TIMER-RESERVED-REMOVAL")]
+    public async Task Reservation_IsRemovedAfterReservedRemovalTimeout()
+    {
+        var (session, created) = await Create(Alice);
+        var timeout = (long?)created.Session!["constants"]?["system"]?["reservedRemovalTimeout"] ?? 30_000;
+        if (timeout > 3_000)
+        {
+            Assert.Inconclusive($"the open template's reservedRemovalTimeout is {timeout} ms; the suite waits at most 3 s (give the profile's open template a shorter one to check this)");
+        }
+        await T.Put(Alice, session, Reserve(Bob.Xuid!));
+        await Task.Delay(TimeSpan.FromMilliseconds(timeout + 500));
+        var after = await T.Get(Alice, session);
+        Expect.That(after.Session is not null && MemberOf(after.Session, Bob.Xuid) is null, after, "the reservation is gone by the first read after the timeout");
+    }
+}

@@ -1,0 +1,112 @@
+namespace MpsdConformance.Scenarios;
+
+/// <summary>Reservations, member ownership, servers and fullness.</summary>
+public class Members : Scenario
+{
+    [Test, Requirement("RESERVE-ORDER", "RESERVE-CLEARED-ON-JOIN", "RESP-LINKED-LIST")]
+    public async Task Reservations_AreAppendedInRequestOrder_AndClearedByTheMembersFirstPut()
+    {
+        var (session, _) = await Create(Alice);
+        var reserved = await T.Put(Alice, session, Reserve(Carol.Xuid!, Bob.Xuid!));
+        Expect.Status(reserved, HttpStatusCode.OK, "a member reserving two users");
+        var carol = MemberOf(reserved.Session!, Carol.Xuid);
+        var bob = MemberOf(reserved.Session!, Bob.Xuid);
+        Assert.Multiple(() =>
+        {
+            Expect.That(carol is not null && bob is not null && carol.Value.Index < bob.Value.Index, reserved, "reserve_0 comes before reserve_1");
+            Expect.That((bool?)bob?.Member["reserved"] == true, reserved, "a reservation shows reserved: true");
+            Expect.That((int?)reserved.Session!["membersInfo"]?["accepted"] == 1, reserved, "accepted counts only members no longer reserved");
+        });
+        var joined = await T.Put(Bob, session, Join(Bob));
+        Expect.Status(joined, HttpStatusCode.OK, "a reserved user's first PUT");
+        var accepted = MemberOf(joined.Session!, Bob.Xuid);
+        Assert.Multiple(() =>
+        {
+            Expect.That(accepted?.Index == bob?.Index, joined, "the reserved member keeps its index");
+            Expect.That(accepted?.Member["reserved"] is null || (bool?)accepted?.Member["reserved"] == false, joined, "reserved is cleared");
+            Expect.That((int?)joined.Session!["membersInfo"]?["accepted"] == 2, joined, "accepted goes up");
+        });
+    }
+
+    [Test, Requirement("MEMBER-OWN-PROPS-ONLY-403")]
+    public async Task UserWritingAnotherMemberByIndex_Gets403_AndNothingChanges()
+    {
+        var (session, created) = await Create(Alice);
+        var aliceIndex = MemberOf(created.Session!, Alice.Xuid)!.Value.Index;
+        await T.Put(Bob, session, Join(Bob));
+        var before = await T.Get(Bob, session);
+        var body = Body(new JsonObject { ["members"] = new JsonObject { [aliceIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["properties"] = new JsonObject { ["custom"] = new JsonObject { ["pwned"] = true } } } } });
+        var reply = await T.Put(Bob, session, body);
+        Expect.Status(reply, HttpStatusCode.Forbidden, "member properties belong to their user; a user body naming another member by index is refused");
+        var after = await T.Get(Bob, session);
+        Expect.That(JsonNode.DeepEquals(before.Session?["members"], after.Session?["members"]), after, "the members are unchanged");
+    }
+
+    [Test, Requirement("MEMBER-DELETE-INDEX")]
+    public async Task ServerPrincipal_RemovesAMemberByIndex()
+    {
+        var server = ServerPrincipal;
+        var (session, _) = await Create(Alice);
+        var joined = await T.Put(Bob, session, Join(Bob));
+        var bobIndex = MemberOf(joined.Session!, Bob.Xuid)!.Value.Index;
+        var reply = await T.DeleteMember(server, session, bobIndex);
+        Expect.StatusIn(reply, "a server principal deleting a member by index", HttpStatusCode.OK, HttpStatusCode.NoContent);
+        var after = await T.Get(Alice, session);
+        Expect.That(after.Session is not null && MemberOf(after.Session, Bob.Xuid) is null, after, "the member is gone");
+    }
+
+    [Test, Requirement("SERVERS-PRINCIPAL-ONLY")]
+    public async Task UserWritingServers_Gets403()
+    {
+        var (session, _) = await Create(Alice);
+        var reply = await T.Put(Alice, session, """{"servers":{"arbiter":{"properties":{"custom":{"a":1}}}}}""");
+        Expect.Status(reply, HttpStatusCode.Forbidden, "servers are written only by a server principal");
+    }
+
+    [Test, Requirement("SERVERS-PRINCIPAL-ONLY", "SERVERS-NULL-REMOVES")]
+    public async Task ServerPrincipal_WritesServers_NullAndDeleteRemove()
+    {
+        var server = ServerPrincipal;
+        var (session, _) = await Create(Alice);
+        var added = await T.Put(server, session, """{"servers":{"arbiter":{"properties":{"custom":{"a":1}}},"relay":{"properties":{"custom":{}}}}}""");
+        Expect.Status(added, HttpStatusCode.OK, "a server principal writing server entries");
+        var nulled = await T.Put(server, session, """{"servers":{"arbiter":null}}""");
+        var deleted = await T.DeleteServer(server, session, "relay");
+        Assert.Multiple(() =>
+        {
+            Expect.That(added.Session?["servers"]?["arbiter"] is not null, added, "the entry is stored");
+            Expect.That(nulled.Session?["servers"]?["arbiter"] is null && nulled.Session?["servers"]?["relay"] is not null, nulled, "null removes that entry only");
+            Expect.That(deleted.Session?["servers"]?["relay"] is null, deleted, "DELETE .../servers/{name} removes it");
+        });
+    }
+
+    [Test, Requirement("SESSION-FULL")]
+    public async Task JoiningAFullSession_IsRefused()
+    {
+        var (session, created) = await Create(Alice);
+        var max = (int?)created.Session!["constants"]?["system"]?["maxMembersCount"];
+        if (max is null or > 16)
+        {
+            Assert.Inconclusive($"the open template's maxMembersCount is {(max is null ? "not shown" : max.ToString())}; filling more than 16 places is not attempted");
+        }
+        var fillers = Enumerable.Range(1, max!.Value - 1).Select(i => (2814659900000000L + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Expect.Status(await T.Put(Alice, session, Reserve(fillers)), HttpStatusCode.OK, "reserving the remaining places");
+        var join = await T.Put(Bob, session, Join(Bob));
+        var status = Expect.StatusIn(join, "joining a full session", HttpStatusCode.Forbidden, HttpStatusCode.Conflict, HttpStatusCode.BadRequest);
+        Readings.Record("SESSION-FULL", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Test, Requirement("VIS-PRIVATE-READ-403", "VIS-PRIVATE-JOIN-403")]
+    public async Task PrivateSession_RefusesNonMembers_ButNotReservedUsers()
+    {
+        var role = RequireTemplate("private");
+        var (session, _) = await Create(Alice, role);
+        var read = await T.Get(Bob, session);
+        Expect.Status(read, HttpStatusCode.Forbidden, "private sessions can only be read by members");
+        var join = await T.Put(Bob, session, Join(Bob));
+        Expect.Status(join, HttpStatusCode.Forbidden, "joining a private session needs a reservation");
+        Expect.Status(await T.Put(Alice, session, Reserve(Carol.Xuid!)), HttpStatusCode.OK, "a member reserving a place");
+        var reservedJoin = await T.Put(Carol, session, Join(Carol));
+        Expect.Status(reservedJoin, HttpStatusCode.OK, "a reserved user may join a private session");
+    }
+}

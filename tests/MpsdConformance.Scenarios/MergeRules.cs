@@ -1,0 +1,73 @@
+namespace MpsdConformance.Scenarios;
+
+/// <summary>How writes merge: custom per key, system fields whole, constants fixed.</summary>
+public class MergeRules : Scenario
+{
+    [Test, Requirement("MERGE-CUSTOM-KEYS")]
+    public async Task CustomProperties_MergeKeyByKey_AndNullRemovesAKey()
+    {
+        var (session, _) = await Create(Alice);
+        await T.Put(Alice, session, Custom(new JsonObject { ["keep"] = 1, ["gone"] = true, ["nested"] = new JsonObject { ["x"] = 1, ["y"] = 2 } }));
+        var reply = await T.Put(Alice, session, Custom(new JsonObject { ["gone"] = null, ["added"] = "v", ["nested"] = new JsonObject { ["x"] = 9 } }));
+        Expect.Status(reply, HttpStatusCode.OK, "merging custom properties");
+        var custom = reply.Session?["properties"]?["custom"] as JsonObject;
+        var nested = custom?["nested"] as JsonObject;
+        Readings.Record("MERGE-CUSTOM-KEYS", nested?.ContainsKey("y") == true ? "deep-merge" : custom?.ContainsKey("gone") == true ? "null-stored" : "top-level-keys");
+        Assert.Multiple(() =>
+        {
+            Expect.That((int?)custom?["keep"] == 1, reply, "a key the write does not name is kept");
+            Expect.That((string?)custom?["added"] == "v", reply, "a new key is added");
+            Expect.That((int?)nested?["x"] == 9, reply, "a written key takes the new value");
+            Expect.That(custom?["gone"] is null, reply, "a key written as null is removed (or stored as null)");
+        });
+    }
+
+    [Test, Requirement("MERGE-SYSTEM-REPLACE")]
+    public async Task SystemProperties_AreReplacedWholeFieldByField()
+    {
+        var (session, _) = await Create(Alice);
+        await T.Put(Alice, session, """{"properties":{"system":{"keywords":["a","b"],"matchmaking":{"serverConnectionString":"s1","targetSessionConstants":{"k":1}}}}}""");
+        var reply = await T.Put(Alice, session, """{"properties":{"system":{"matchmaking":{"serverConnectionString":"s2"}}}}""");
+        Expect.Status(reply, HttpStatusCode.OK, "writing one system field");
+        var system = reply.Session?["properties"]?["system"];
+        Assert.Multiple(() =>
+        {
+            Expect.That(system?["keywords"]?.ToJsonString() == """["a","b"]""", reply, "a system field the write does not name is kept");
+            Expect.That(system?["matchmaking"]?["targetSessionConstants"] is null, reply, "a written system field is replaced whole, not merged");
+        });
+    }
+
+    [Test, Requirement("CONST-FIXED-409")]
+    public async Task ConstantsAfterCreation_CannotChange()
+    {
+        var session = T.NewSession();
+        var body = Body(new JsonObject
+        {
+            ["constants"] = new JsonObject { ["custom"] = new JsonObject { ["mode"] = "ctf" } },
+            ["members"] = JsonNode.Parse(Join(Alice))!["members"]!.DeepClone(),
+        });
+        Expect.Status(await T.Put(Alice, session, body), HttpStatusCode.Created, "creating with a custom constant");
+        var same = await T.Put(Alice, session, """{"constants":{"custom":{"mode":"ctf"}}}""");
+        Expect.StatusIn(same, "re-sending identical constants (the docs allow either answer)", HttpStatusCode.OK, HttpStatusCode.Conflict);
+        var added = await T.Put(Alice, session, """{"constants":{"custom":{"extra":1}}}""");
+        var addedStatus = Expect.StatusIn(added, "adding a constant after creation (undocumented: 409, 200 or 400)", HttpStatusCode.Conflict, HttpStatusCode.OK, HttpStatusCode.BadRequest);
+        Readings.Record("CONST-FIXED-409", ((int)addedStatus).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var changed = await T.Put(Alice, session, """{"constants":{"custom":{"mode":"dm"}}}""");
+        Expect.Status(changed, HttpStatusCode.Conflict, "a constant cannot change once the session exists");
+        var after = await T.Get(Alice, session);
+        Expect.That((string?)after.Session?["constants"]?["custom"]?["mode"] == "ctf", after, "the stored constant is unchanged");
+    }
+
+    [Test, Requirement("NOCOMMIT-NO-STORE")]
+    public async Task NoCommit_AnswersTheMerge_WithoutStoringIt()
+    {
+        var (session, created) = await Create(Alice);
+        var preview = await T.Send(HttpMethod.Put, T.Url(session) + "?nocommit=true", Alice, Custom(new JsonObject { ["x"] = 1 }), MpsdConformance.Contract.SchemaKind.Request, []);
+        var after = await T.Get(Alice, session);
+        Assert.Multiple(() =>
+        {
+            Expect.That((int?)preview.Session?["properties"]?["custom"]?["x"] == 1, preview, "the answer shows the merge");
+            Expect.That(after.Session?["properties"]?["custom"]?["x"] is null, after, "the stored session is unchanged");
+        });
+    }
+}

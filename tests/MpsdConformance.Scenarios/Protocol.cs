@@ -1,0 +1,161 @@
+namespace MpsdConformance.Scenarios;
+
+/// <summary>Headers, errors, GET, the properties sub-resource, and the shape of every answer.</summary>
+public class Protocol : Scenario
+{
+    [Test, Requirement("GET-200")]
+    public async Task GetOfAnExistingSession_Returns200WithTheSessionAsJson()
+    {
+        var (session, _) = await Create(Alice);
+        var read = await T.Get(Alice, session);
+        Expect.Status(read, HttpStatusCode.OK, "GET of an existing session");
+        Expect.That(read.MediaType == "application/json" && read.Session is not null, read, "the body is the session as application/json");
+    }
+
+    [Test, Requirement("GET-MISSING")]
+    public async Task GetOfAMissingSession_Returns204Or404()
+    {
+        var read = await T.Get(Alice, T.NewSession());
+        var status = Expect.StatusIn(read, "GET of a session that does not exist (204 per the status-code page, 404 per the FAQ)", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+        Readings.Record("GET-MISSING", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Test, Requirement("PROPSRES-MISSING-404")]
+    public async Task PutProperties_OnAMissingSession_Gets404_AndCreatesNothing()
+    {
+        var session = T.NewSession();
+        var reply = await T.PutProperties(Alice, session, """{"custom":{"a":1}}""");
+        Expect.Status(reply, HttpStatusCode.NotFound, "PUT .../properties never creates a session");
+        Expect.StatusIn(await T.Get(Alice, session), "nothing was created", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+    }
+
+    [Test, Requirement("PROPSRES-SAME-AS-PUT", "PROPSRES-STATUS")]
+    public async Task PutProperties_HasTheEffectOfASessionPut()
+    {
+        var (session, _) = await Create(Alice);
+        var reply = await T.PutProperties(Alice, session, """{"system":{"keywords":["k"]},"custom":{"a":{"b":1}}}""");
+        var status = Expect.StatusIn(reply, "PUT .../properties on an existing session", HttpStatusCode.OK, HttpStatusCode.NoContent);
+        Readings.Record("PROPSRES-STATUS", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var after = await T.Get(Alice, session);
+        Assert.Multiple(() =>
+        {
+            Expect.That(after.Session?["properties"]?["custom"]?["a"]?.ToJsonString() == """{"b":1}""", after, "the custom property was written");
+            Expect.That(after.Session?["properties"]?["system"]?["keywords"]?.ToJsonString() == """["k"]""", after, "the system property was written");
+        });
+    }
+
+    [Test, Requirement("PROPSRES-SAME-AS-PUT")]
+    public async Task PutProperties_HonoursIfMatch()
+    {
+        var (session, created) = await Create(Alice);
+        await T.Put(Alice, session, Custom(new JsonObject { ["v"] = 1 }));
+        var stale = await T.PutProperties(Alice, session, """{"custom":{"v":2}}""", ("If-Match", created.ETag!));
+        Expect.Status(stale, HttpStatusCode.PreconditionFailed, "PUT .../properties with a stale If-Match");
+    }
+
+    [TestCase("contractVersion"), TestCase("membersInfo"), TestCase("correlationId")]
+    [Requirement("BODY-TOPLEVEL-ALLOWED")]
+    public async Task ProhibitedTopLevelMember_IsRefused_AndStoresNothing(string member)
+    {
+        var session = T.NewSession();
+        var body = JsonNode.Parse(Join(Alice))!.AsObject();
+        body[member] = member == "contractVersion" ? 107 : member == "correlationId" ? Guid.NewGuid().ToString() : new JsonObject { ["first"] = 0 };
+        var reply = await T.PutRaw(Alice, session, body.ToJsonString());
+        Expect.That((int)reply.Status is >= 400 and < 500, reply, $"a body with the prohibited top-level member '{member}' is refused");
+        Expect.StatusIn(await T.Get(Alice, session), "nothing was created", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+    }
+
+    [Test, Requirement("PUT-PROHIBITED-400", "CT-ERROR-TEXT")]
+    public async Task ProhibitedTopLevelMember_Gets400_AsText()
+    {
+        var reply = await T.PutRaw(Alice, T.NewSession(), """{"members":{"me":{}},"etag":"x"}""");
+        Expect.Status(reply, HttpStatusCode.BadRequest, "the status-code page's answer for a body invalid on first examination");
+        Expect.That(reply.MediaType == "text/plain", reply, "errors are text/plain");
+    }
+
+    [TestCase("""{"members":{"me":""", TestName = "MalformedJson_Gets400(truncated)")]
+    [TestCase("""{"members":{"me":{}},}""", TestName = "MalformedJson_Gets400(trailing comma)")]
+    [TestCase("not json at all", TestName = "MalformedJson_Gets400(text)")]
+    [Requirement("PUT-MALFORMED-400", "CT-ERROR-TEXT")]
+    public async Task MalformedJson_Gets400(string body)
+    {
+        var reply = await T.PutRaw(Alice, T.NewSession(), body);
+        Expect.Status(reply, HttpStatusCode.BadRequest, "malformed JSON is refused on first examination");
+    }
+
+    [Test, Requirement("PUT-UNKNOWN-SCID-404")]
+    public async Task UnknownTemplate_Gets404()
+    {
+        var session = new SessionRef("no-such-template-" + Guid.NewGuid().ToString("N")[..8], "mpsdc-" + Guid.NewGuid().ToString("N"));
+        var put = await T.Put(Alice, session, Join(Alice));
+        var get = await T.Get(Alice, session);
+        Assert.Multiple(() =>
+        {
+            Expect.Status(put, HttpStatusCode.NotFound, "a template that is not configured for sessions");
+            Expect.Status(get, HttpStatusCode.NotFound, "a template that is not configured for sessions");
+        });
+    }
+
+    [TestCase("POST"), TestCase("PATCH")]
+    [Requirement("ERR-METHOD-405")]
+    public async Task WrongMethodOnTheSessionUri_Gets405(string method)
+    {
+        var (session, _) = await Create(Alice);
+        var reply = await T.Send(new HttpMethod(method), T.Url(session), Alice, "{}", null, []);
+        Expect.Status(reply, HttpStatusCode.MethodNotAllowed, $"{method} is not a method of the session URI");
+    }
+
+    [Test, Requirement("HDR-AUTH-XBL3")]
+    public async Task RequestWithoutAuthorization_IsRefused()
+    {
+        var reply = await T.Send(HttpMethod.Get, T.Url(T.NewSession()), null, null, null, []);
+        Expect.StatusIn(reply, "a request without an Xbox Live token", HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden);
+    }
+
+    [Test, Requirement("HDR-CONTRACT-VERSION")]
+    public async Task RequestWithoutContractVersion_GetsADocumentedReading()
+    {
+        var reply = await T.Send(HttpMethod.Get, T.Url(T.NewSession()), Alice, null, null, [("X-Xbl-Contract-Version", "")]);
+        var status = Expect.StatusIn(reply, "a request without X-Xbl-Contract-Version (undocumented: 400, served anyway, or 404)",
+            HttpStatusCode.BadRequest, HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+        Readings.Record("HDR-CONTRACT-VERSION", status == HttpStatusCode.BadRequest ? "400" : status == HttpStatusCode.NotFound ? "404" : "200-ignored");
+    }
+
+    [Test, Requirement("HDR-PATH-CASE-INSENSITIVE")]
+    public async Task PathWithSessionTemplatesCapitalT_IsServed_AsTheClientLibrarySendsIt()
+    {
+        var session = T.NewSession();
+        var created = await T.Send(HttpMethod.Put, T.Url(session, sessionTemplatesSegment: "sessionTemplates"), Alice, Join(Alice), MpsdConformance.Contract.SchemaKind.Request, []);
+        Expect.Status(created, HttpStatusCode.Created, "PUT .../sessionTemplates/... (capital T, as Microsoft's client sends it)");
+    }
+
+    [Test, Requirement("EXPIRES-HEADER")]
+    public async Task PendingTimer_IsAlsoSentAsExpires()
+    {
+        var (session, _) = await Create(Alice);
+        var reserved = await T.Put(Alice, session, Reserve(Bob.Xuid!));
+        if (reserved.Session?["nextTimer"] is not JsonValue next)
+        {
+            Assert.Inconclusive("no nextTimer after a reservation (the template's reservedRemovalTimeout may be null)");
+            return;
+        }
+        var expected = DateTimeOffset.Parse((string)next!, System.Globalization.CultureInfo.InvariantCulture);
+        var expires = reserved.ContentHeaders.Expires;
+        Expect.That(expires is not null && Math.Abs((expires.Value - expected).TotalSeconds) < 1, reserved, $"the Expires header carries nextTimer ({next})");
+    }
+
+    [Test]
+    [Requirement("RESP-TOPLEVEL-FIELDS", "RESP-REQUIRED-SECTIONS", "RESP-MEMBERS-KEYS", "RESP-MEMBERSINFO-SHAPE", "RESP-MEMBER-FIELDS",
+        "RESP-MEMBER-SECTIONS", "RESP-XUID-STRING", "RESP-ENUM-VALUES", "RESP-CONTRACT-VERSION", "RESP-TIMESTAMP-FORMAT", "RESP-LINKED-LIST", "PROPS-TURN-SHAPE")]
+    public async Task EverySessionAnswer_IsAValidSessionDocument()
+    {
+        var (session, _) = await Create(Alice);
+        await T.Put(Bob, session, Join(Bob, new JsonObject { ["custom"] = new JsonObject { ["skill"] = 3 } }));
+        await T.Put(Alice, session, Reserve(Carol.Xuid!));
+        var turned = await T.Put(Alice, session, """{"properties":{"system":{"turn":[0],"joinRestriction":"followed"},"custom":{"round":1}}}""");
+        await T.Get(Bob, session);
+        await T.Put(Bob, session, """{"members":{"me":null}}""");
+        Assert.That(Target.Findings, Is.Empty, () => "every session document must be valid against response.schema.json and consistent:\n" +
+            string.Join("\n", Target.Findings!.Select(f => $"  [{f.Requirement}] {f.Message}  ({f.Url})")) + "\nlast answer:\n" + turned.Exchange.Describe());
+    }
+}

@@ -1,0 +1,136 @@
+namespace MpsdConformance.Scenarios;
+
+/// <summary>Create, join, update, leave: the session's life.</summary>
+public class SessionLifecycle : Scenario
+{
+    [Test, Requirement("PUT-CREATE-201", "ETAG-PRESENT", "MEMBER-JOIN-ME")]
+    public async Task Create_ByJoining_Returns201_WithTheSessionAndAnETag()
+    {
+        var (_, created) = await Create(Alice);
+        var session = Expect.Session(created, "a 201 carries the whole session");
+        Assert.Multiple(() =>
+        {
+            Expect.That(created.MediaType == "application/json", created, "201 is application/json");
+            Expect.That(!string.IsNullOrEmpty(created.ETag), created, "a session answer carries an ETag");
+            Expect.That(MemberOf(session, Alice.Xuid) is not null, created, "the caller is a member");
+            Expect.That(session["constants"] is JsonObject && session["properties"] is JsonObject, created, "constants and properties are present");
+        });
+    }
+
+    [Test, Requirement("PUT-CREATE-TEMPLATE-MERGE")]
+    public async Task Create_MergesTheRequestsConstantsWithTheTemplates()
+    {
+        var session = T.NewSession();
+        var body = Body(new JsonObject
+        {
+            ["constants"] = new JsonObject { ["custom"] = new JsonObject { ["mode"] = "capture-the-flag" } },
+            ["members"] = JsonNode.Parse(Join(Alice))!["members"]!.DeepClone(),
+        });
+        var created = await T.Put(Alice, session, body);
+        Expect.Status(created, HttpStatusCode.Created, "creating a session with constants of the title");
+        var constants = Expect.Session(created, "the created session")["constants"];
+        Assert.Multiple(() =>
+        {
+            Expect.That((string?)constants?["custom"]?["mode"] == "capture-the-flag", created, "the request's constants are in the session");
+            Expect.That(constants?["system"] is JsonObject, created, "constants.system holds the template's system constants");
+        });
+    }
+
+    [Test, Requirement("PUT-CREATE-EMPTY-204", "BODY-FIELDS-OPTIONAL", "GET-MISSING")]
+    public async Task CreateWithNoMembers_Returns204_AndNoSessionExists()
+    {
+        var session = T.NewSession();
+        var reply = await T.Put(Alice, session, "{}");
+        Expect.Status(reply, HttpStatusCode.NoContent, "a create that leaves nobody in a sessionEmptyTimeout-0 session creates nothing");
+        var read = await T.Get(Alice, session);
+        var status = Expect.StatusIn(read, "a session that does not exist", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+        Readings.Record("GET-MISSING", status == HttpStatusCode.NoContent ? "204" : "404");
+    }
+
+    [Test, Requirement("MEMBER-JOIN-ME", "MEMBER-INDEX-ASSIGN", "RESP-LINKED-LIST")]
+    public async Task SecondJoin_IsAppendedAtMembersInfoNext()
+    {
+        var (session, created) = await Create(Alice);
+        var nextBefore = (int?)created.Session!["membersInfo"]?["next"];
+        var joined = await T.Put(Bob, session, Join(Bob));
+        Expect.Status(joined, HttpStatusCode.OK, "joining an existing open session");
+        var bob = MemberOf(joined.Session!, Bob.Xuid);
+        var first = MemberOf(created.Session!, Alice.Xuid)!.Value.Index;
+        Readings.Record("MEMBER-INDEX-ASSIGN", first == 0 ? "start-0" : first == 1 ? "start-1" : $"start-{first}");
+        Assert.Multiple(() =>
+        {
+            Expect.That(bob is not null, joined, "the joining user is a member");
+            Expect.That(bob?.Index == nextBefore, joined, $"the new member gets index membersInfo.next ({nextBefore}) from before the join");
+            Expect.That((int?)joined.Session!["membersInfo"]?["count"] == 2, joined, "count is 2");
+            Expect.That(Target.Findings?.All(f => f.Requirement != "RESP-LINKED-LIST") ?? true, joined, "the member list is a consistent linked list");
+        });
+    }
+
+    [Test, Requirement("PUT-UPDATE-200", "ETAG-CHANGES", "CHANGENUMBER-INCREMENT")]
+    public async Task Update_Returns200_WithANewETag_AndAHigherChangeNumber()
+    {
+        var (session, created) = await Create(Alice);
+        var updated = await T.Put(Alice, session, Custom(new JsonObject { ["map"] = "harbor" }));
+        Expect.Status(updated, HttpStatusCode.OK, "a PUT to an existing session applies the change");
+        Assert.Multiple(() =>
+        {
+            Expect.That(updated.ETag is not null && updated.ETag != created.ETag, updated, $"a changed session has a new ETag (was {created.ETag})");
+            Expect.That((long?)updated.Session?["changeNumber"] > (long?)created.Session?["changeNumber"], updated, "changeNumber grows with each committed change");
+            Expect.That((string?)updated.Session?["properties"]?["custom"]?["map"] == "harbor", updated, "the change is in the session");
+        });
+    }
+
+    [Test, Requirement("PUT-IDEMPOTENT", "ETAG-CHANGES")]
+    public async Task SamePutTwice_ChangesNothingMore()
+    {
+        var (session, _) = await Create(Alice);
+        var body = Custom(new JsonObject { ["a"] = 1, ["b"] = new JsonObject { ["c"] = 2 } });
+        var first = await T.Put(Alice, session, body);
+        var second = await T.Put(Alice, session, body);
+        Expect.Status(second, HttpStatusCode.OK, "repeating a PUT is accepted");
+        Readings.Record("ETAG-CHANGES", second.ETag == first.ETag ? "unchanged" : "new-etag");
+        Readings.Record("CHANGENUMBER-INCREMENT", (long?)second.Session?["changeNumber"] == (long?)first.Session?["changeNumber"] ? "unchanged" : "plus-one");
+        Assert.Multiple(() =>
+        {
+            foreach (var part in new[] { "constants", "properties", "members", "membersInfo", "servers" })
+            {
+                Expect.That(JsonNode.DeepEquals(first.Session?[part], second.Session?[part]), second, $"{part} is the same after the repeat");
+            }
+        });
+    }
+
+    [Test, Requirement("MEMBER-LEAVE-NULL")]
+    public async Task LeaveWithMeNull_RemovesOnlyTheCaller()
+    {
+        var (session, _) = await Create(Alice);
+        await T.Put(Bob, session, Join(Bob));
+        var left = await T.Put(Bob, session, """{"members":{"me":null}}""");
+        Expect.Status(left, HttpStatusCode.OK, "a member leaving a session others are still in");
+        Assert.Multiple(() =>
+        {
+            Expect.That(MemberOf(left.Session!, Bob.Xuid) is null, left, "the caller is gone");
+            Expect.That(MemberOf(left.Session!, Alice.Xuid) is not null, left, "the other member stays");
+        });
+    }
+
+    [Test, Requirement("MEMBER-LEAVE-NULL")]
+    public async Task DeleteMembersMe_RemovesTheCaller()
+    {
+        var (session, _) = await Create(Alice);
+        await T.Put(Bob, session, Join(Bob));
+        var left = await T.DeleteMe(Bob, session);
+        Expect.Status(left, HttpStatusCode.OK, "DELETE .../members/me of a member, others remaining");
+        Expect.That(left.Session is not null && MemberOf(left.Session, Bob.Xuid) is null, left, "the answer is the session without the caller");
+    }
+
+    [TestCase(false), TestCase(true)]
+    [Requirement("MEMBER-LAST-LEAVE-204", "TIMER-SESSION-EMPTY")]
+    public async Task LastMemberLeaving_Returns204_AndTheSessionIsGone(bool byDelete)
+    {
+        var (session, _) = await Create(Alice);
+        var left = byDelete ? await T.DeleteMe(Alice, session) : await T.Put(Alice, session, """{"members":{"me":null}}""");
+        Expect.Status(left, HttpStatusCode.NoContent, "the last member leaving a sessionEmptyTimeout-0 session deletes it");
+        var read = await T.Get(Alice, session);
+        Expect.StatusIn(read, "the session is gone", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using NUnit.Framework.Interfaces;
+
+[assembly: Parallelizable(ParallelScope.Fixtures)]
+[assembly: LevelOfParallelism(8)]
+
+namespace MpsdConformance.Scenarios;
+
+/// <summary>Starts (or connects to) the target once for the whole run, and writes the results at the end.</summary>
+[SetUpFixture]
+public sealed class Suite
+{
+    private static Target? _target;
+    private static DateTimeOffset _started;
+
+    /// <summary>The target of this run.</summary>
+    public static Target Target => _target ?? throw new InvalidOperationException("the suite's target is not started");
+
+    [OneTimeSetUp]
+    public async Task StartTarget()
+    {
+        _started = DateTimeOffset.UtcNow;
+        var settings = HarnessSettings.Read(Environment.GetEnvironmentVariable, name => TestContext.Parameters.Get(name));
+        _target = await Target.StartAsync(settings);
+        TestContext.Progress.WriteLine($"MPSD conformance: target {(_target.IsEmbedded ? "embedded reference server" : _target.Profile.Source)} at {_target.Redactor.Redact(_target.Profile.BaseUrl.ToString())}");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopTarget()
+    {
+        if (_target is null)
+        {
+            return;
+        }
+        var directory = _target.Settings.ResultsDirectory ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "mpsd-results");
+        var path = ScenarioResults.Write(directory, _target.Profile, _target.Redactor, _started);
+        TestContext.Progress.WriteLine($"MPSD conformance: results in {path}");
+        await _target.DisposeAsync();
+    }
+}
+
+/// <summary>Base of every scenario: a fresh log per test, cleanup and a recorded result whatever the outcome.</summary>
+public abstract class Scenario
+{
+    private Stopwatch _clock = new();
+
+    /// <summary>The target.</summary>
+    protected static Target T => Suite.Target;
+
+    /// <summary>The first user of the profile.</summary>
+    protected static Identity Alice => T.Profile.Users[0];
+
+    /// <summary>The second user.</summary>
+    protected static Identity Bob => T.Profile.Users[1];
+
+    /// <summary>The third user.</summary>
+    protected static Identity Carol => T.Profile.Users[2];
+
+    /// <summary>The server principal; the test ends not-applicable when the profile has none.</summary>
+    protected static Identity ServerPrincipal =>
+        T.Profile.Server ?? throw new IgnoreException("not-applicable: the target profile names no server principal");
+
+    /// <summary>A template role; the test ends not-applicable when the profile lacks it.</summary>
+    protected static string RequireTemplate(string role) =>
+        T.Profile.Template(role) is not null ? role : throw new IgnoreException($"not-applicable: the target profile names no '{role}' template");
+
+    [SetUp]
+    public void BeginScenario()
+    {
+        Target.BeginTest();
+        Readings.Begin();
+        _clock = Stopwatch.StartNew();
+    }
+
+    [TearDown]
+    public async Task EndScenario()
+    {
+        var exchanges = ExchangeLog.Current?.ToList() ?? [];
+        var findings = Target.Findings?.ToList() ?? [];
+        var readings = Readings.Recorded?.ToList() ?? [];
+        var cleanup = await T.CleanUpAsync();
+        ExchangeLog.End();
+        var context = TestContext.CurrentContext;
+        // A [TestCase] test carries its method's [Requirement] on the parent suite, so read both.
+        var fromMethod = context.Test.Method?.GetCustomAttributes<RequirementAttribute>(true).SelectMany(a => a.Ids) ?? [];
+        var requirements = context.Test.Properties[RequirementAttribute.PropertyName].Cast<string>().Concat(fromMethod).Distinct().ToList();
+        var outcome = context.Result.Outcome.Status switch
+        {
+            TestStatus.Passed => "passed",
+            TestStatus.Failed when context.Result.Outcome.Site == FailureSite.Test && context.Result.Outcome.Label == "Error" => "error",
+            TestStatus.Failed => "failed",
+            TestStatus.Skipped => context.Result.Message?.StartsWith("not-applicable", StringComparison.Ordinal) == true ? "not-applicable" : "skipped",
+            TestStatus.Inconclusive => "inconclusive",
+            _ => "not-run",
+        };
+        var message = context.Result.Message is { } m ? T.Redactor.Redact(m) : null;
+        ScenarioResults.Add(new ScenarioResult(context.Test.Name, context.Test.FullName, requirements, outcome, message,
+            _clock.Elapsed.TotalMilliseconds, exchanges, findings, readings, cleanup));
+        foreach (var problem in cleanup)
+        {
+            TestContext.Out.WriteLine($"cleanup: {problem}");
+        }
+    }
+
+    /// <summary><c>{"members":{"me":{...}}}</c> for <paramref name="who"/>, with optional member properties.</summary>
+    protected static string Join(Identity who, JsonObject? properties = null)
+    {
+        var me = new JsonObject { ["constants"] = new JsonObject { ["system"] = new JsonObject { ["xuid"] = who.Xuid } } };
+        if (properties is not null)
+        {
+            me["properties"] = properties;
+        }
+        return Body(new JsonObject { ["members"] = new JsonObject { ["me"] = me } });
+    }
+
+    /// <summary>Reservations <c>reserve_0..n</c> for these xuids, in this order.</summary>
+    protected static string Reserve(params string[] xuids)
+    {
+        var members = new JsonObject();
+        for (var i = 0; i < xuids.Length; i++)
+        {
+            members[$"reserve_{i}"] = new JsonObject { ["constants"] = new JsonObject { ["system"] = new JsonObject { ["xuid"] = xuids[i] } } };
+        }
+        return Body(new JsonObject { ["members"] = members });
+    }
+
+    /// <summary><c>{"properties":{"custom":{...}}}</c>.</summary>
+    protected static string Custom(JsonObject custom) => Body(new JsonObject { ["properties"] = new JsonObject { ["custom"] = custom } });
+
+    /// <summary>A JSON body as text.</summary>
+    protected static string Body(JsonObject body) => body.ToJsonString();
+
+    /// <summary>Creates a session of <paramref name="role"/> joined by <paramref name="who"/> and expects 201.</summary>
+    protected static async Task<(SessionRef Session, MpsdResponse Created)> Create(Identity who, string role = "open")
+    {
+        var session = T.NewSession(role);
+        var created = await T.Put(who, session, Join(who));
+        Expect.Status(created, HttpStatusCode.Created, "a PUT that joins a session that does not exist creates it");
+        return (session, created);
+    }
+
+    /// <summary>The member entry of a xuid, with its index.</summary>
+    protected static (int Index, JsonObject Member)? MemberOf(JsonObject session, string? xuid) =>
+        (session["members"] as JsonObject ?? [])
+            .Where(m => (string?)m.Value?["constants"]?["system"]?["xuid"] == xuid && int.TryParse(m.Key, out _))
+            .Select(m => ((int, JsonObject)?)(int.Parse(m.Key, System.Globalization.CultureInfo.InvariantCulture), (JsonObject)m.Value!))
+            .FirstOrDefault();
+}
