@@ -75,6 +75,17 @@ public class ContractShape : Scenario
         Expect.Status(reply, HttpStatusCode.OK, "documented restriction values are accepted");
     }
 
+    [Test, Requirement("MEMBER-READY-ACTIVE-EXCLUSIVE")]
+    public async Task ReadyAndActiveBothTrue_AreRefused()
+    {
+        var (session, _) = await Create(Alice);
+        var before = await T.Get(Alice, session);
+        var reply = await T.PutRaw(Alice, session, """{"members":{"me":{"properties":{"system":{"ready":true,"active":true}}}}}""");
+        Expect.StatusIn(reply, "ready and active are mutually exclusive", HttpStatusCode.BadRequest, HttpStatusCode.Conflict);
+        var after = await T.Get(Alice, session);
+        Expect.That(JsonNode.DeepEquals(before.Session?["members"], after.Session?["members"]), after, "the member is unchanged");
+    }
+
     [Test, Requirement("PROPS-KEYWORDS-PRIVATE")]
     public async Task KeywordsOnAPrivateSession_AreRefused()
     {

@@ -1,0 +1,54 @@
+namespace MpsdConformance.Scenarios;
+
+/// <summary>
+/// Behaviour that needs a template the open one is not: each test names the profile's template role it
+/// needs and ends not-applicable when the profile lacks it.
+/// </summary>
+public class SpecialTemplates : Scenario
+{
+    [Test, Requirement("SESSION-RESTART-CORRELATION", "TIMER-SESSION-EMPTY")]
+    public async Task EmptySessionWithATimeout_LivesOn_AndARejoinKeepsTheCorrelationId()
+    {
+        var role = RequireTemplate("lingering"); // sessionEmptyTimeout > 0
+        var (session, created) = await Create(Alice, role);
+        var left = await T.Put(Alice, session, """{"members":{"me":null}}""");
+        Expect.Status(left, HttpStatusCode.OK, "the last member leaving a session whose sessionEmptyTimeout is not 0");
+        var rejoined = await T.Put(Alice, session, Join(Alice));
+        Expect.Status(rejoined, HttpStatusCode.OK, "joining the empty session again");
+        Expect.That((string?)rejoined.Session?["correlationId"] == (string?)created.Session?["correlationId"], rejoined, "a restarted session keeps its correlationId");
+    }
+
+    [Test, Requirement("LARGE-ME-ONLY")]
+    public async Task LargeSession_ListsOnlyTheCaller()
+    {
+        var role = RequireTemplate("large"); // capabilities.large
+        var (session, _) = await Create(Alice, role);
+        await T.Put(Bob, session, Join(Bob));
+        var read = await T.Get(Alice, session);
+        var members = read.Session?["members"] as JsonObject;
+        Expect.That(members is not null && members.Count <= 1 && (members.Count == 0 || members.ContainsKey("me")), read, "a large session shows at most the caller, keyed me");
+        var reserve = await T.Put(Alice, session, Reserve(Carol.Xuid!));
+        Expect.Status(reserve, HttpStatusCode.Conflict, "large sessions refuse reservations");
+    }
+
+    [Test, Requirement("INIT-MEMBERS-NEEDED-400", "RESP-INITIALIZING-SHAPE")]
+    public async Task CreateShortOfMembersNeededToStart_Gets400()
+    {
+        var role = RequireTemplate("initialization"); // memberInitialization with membersNeededToStart >= 2
+        var session = T.NewSession(role);
+        var me = new JsonObject { ["constants"] = new JsonObject { ["system"] = new JsonObject { ["xuid"] = Alice.Xuid, ["initialize"] = true } } };
+        var reply = await T.Put(Alice, session, Body(new JsonObject { ["members"] = new JsonObject { ["me"] = me } }));
+        Expect.Status(reply, HttpStatusCode.BadRequest, "a create with fewer initializing members than membersNeededToStart");
+    }
+
+    [Test, Requirement("OWNERS-MIGRATION")]
+    public async Task LastOwnerLeaving_EndsTheSession_UnderTheDefaultPolicy()
+    {
+        var role = RequireTemplate("owners"); // capabilities.hasOwners, ownershipPolicies.migration endsession
+        var (session, _) = await Create(Alice, role);
+        await T.Put(Bob, session, Join(Bob));
+        await T.Put(Alice, session, """{"members":{"me":null}}""");
+        var read = await T.Get(Bob, session);
+        Expect.StatusIn(read, "with migration endsession the session ends when its last owner leaves", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+    }
+}
