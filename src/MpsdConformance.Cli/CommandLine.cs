@@ -26,6 +26,8 @@ public static class CommandLine
                    run the reference MPSD server (127.0.0.1) until Ctrl-C
           certify [--profile FILE] [--out DIR] [--filter EXPR]
                    run the conformance suite against a target (default: the embedded reference server)
+          report --allure [RUN-DIR]
+                   render a run's Allure results with Allure 3 (npm)
           help     this text; 'mpsd <verb> --help' for one verb
 
         exit codes: 0 conformant / all files valid, 1 non-conformant / an invalid file, 2 usage or configuration error
@@ -53,6 +55,8 @@ public static class CommandLine
                     return await ValidateCommand.RunAsync(args[1..], stdin, stdout, stderr);
                 case "certify":
                     return await CertifyCommand.RunAsync(args[1..], stdout, stderr, stop);
+                case "report":
+                    return await ReportCommand.RunAsync(args[1..], stdout, stderr, stop);
                 case "serve":
                     return await ServeCommand.RunAsync(args[1..], stdout, stderr, stop);
                 default:

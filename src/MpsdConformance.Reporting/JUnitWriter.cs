@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace MpsdConformance.Reporting;
+
+/// <summary>junit.xml for CI systems: one testcase per scenario, failures with the same explaining message.</summary>
+public static class JUnitWriter
+{
+    public static XDocument Build(RunReport report)
+    {
+        var results = report.Results;
+        var suites = results.GroupBy(ClassName);
+        return new XDocument(new XElement("testsuites",
+            new XAttribute("name", "MPSD conformance"),
+            new XAttribute("tests", results.Count),
+            new XAttribute("failures", results.Count(r => r.Outcome == "failed")),
+            new XAttribute("errors", results.Count(r => r.Outcome == "error")),
+            new XAttribute("skipped", results.Count(r => r.Outcome is "not-applicable" or "skipped" or "inconclusive" or "not-run")),
+            new XAttribute("time", Seconds(results.Sum(r => r.DurationMs))),
+            suites.OrderBy(s => s.Key, StringComparer.Ordinal).Select(suite => new XElement("testsuite",
+                new XAttribute("name", suite.Key),
+                new XAttribute("tests", suite.Count()),
+                new XAttribute("failures", suite.Count(r => r.Outcome == "failed")),
+                new XAttribute("errors", suite.Count(r => r.Outcome == "error")),
+                new XAttribute("skipped", suite.Count(r => r.Outcome is "not-applicable" or "skipped" or "inconclusive" or "not-run")),
+                new XAttribute("time", Seconds(suite.Sum(r => r.DurationMs))),
+                suite.OrderBy(r => r.FullName, StringComparer.Ordinal).Select(TestCase)))));
+    }
+
+    private static XElement TestCase(Harness.ScenarioResult result)
+    {
+        var element = new XElement("testcase",
+            new XAttribute("name", result.Name),
+            new XAttribute("classname", ClassName(result)),
+            new XAttribute("time", Seconds(result.DurationMs)),
+            new XElement("properties", result.Requirements.Select(id => new XElement("property", new XAttribute("name", "requirement"), new XAttribute("value", id)))));
+        switch (result.Outcome)
+        {
+            case "failed":
+                element.Add(new XElement("failure", new XAttribute("message", FirstLine(result.Message)), result.Message ?? ""));
+                break;
+            case "error":
+                element.Add(new XElement("error", new XAttribute("message", FirstLine(result.Message)), result.Message ?? ""));
+                break;
+            case "passed":
+                break;
+            default:
+                element.Add(new XElement("skipped", new XAttribute("message", $"{result.Outcome}: {FirstLine(result.Message)}")));
+                break;
+        }
+        return element;
+    }
+
+    /// <summary>The scenario's class: its full name without the test name.</summary>
+    public static string ClassName(Harness.ScenarioResult result) =>
+        result.FullName.EndsWith("." + result.Name, StringComparison.Ordinal) ? result.FullName[..^(result.Name.Length + 1)] : result.FullName;
+
+    public static void Write(RunReport report, string directory) => Build(report).Save(Path.Combine(directory, "junit.xml"));
+
+    private static string Seconds(double ms) => (ms / 1000).ToString("F3", CultureInfo.InvariantCulture);
+
+    private static string FirstLine(string? text) => (text ?? "").Split('\n')[0].Trim();
+}

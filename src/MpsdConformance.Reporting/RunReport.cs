@@ -1,0 +1,29 @@
+using System.Security.Cryptography;
+using MpsdConformance.Contract;
+using MpsdConformance.Harness;
+
+namespace MpsdConformance.Reporting;
+
+/// <summary>The target as reports show it: no secrets.</summary>
+public sealed record TargetInfo(string BaseUrl, string Scid, int ContractVersion, string Source);
+
+/// <summary>Everything a report is made from.</summary>
+public sealed record RunReport(
+    string RunId,
+    string ToolVersion,
+    string Commit,
+    string LedgerSha256,
+    TargetInfo Target,
+    DateTimeOffset Started,
+    DateTimeOffset Finished,
+    string Command,
+    RequirementLedger Ledger,
+    RunVerdict Verdict,
+    IReadOnlyList<ScenarioResult> Results)
+{
+    /// <summary>SHA-256 of the ledger file, hex.</summary>
+    public static string HashOf(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+
+    /// <summary>The scenario results that name a requirement.</summary>
+    public IEnumerable<ScenarioResult> ResultsFor(string id) => Results.Where(r => r.Requirements.Contains(id));
+}
