@@ -29,7 +29,7 @@ public static class KnownIssues
         {
             throw new KnownIssuesException($"known issues {path}: cannot be read: {e.Message}");
         }
-        if (root?["knownIssues"] is not JsonArray entries)
+        if (root is not JsonObject { } document || document["knownIssues"] is not JsonArray entries)
         {
             throw new KnownIssuesException($"known issues {path}: write {{\"knownIssues\": [{{\"requirement\", \"reason\", \"link\", \"expires\"}}]}}");
         }

@@ -139,6 +139,23 @@ public abstract class Scenario
         return (session, created);
     }
 
+    /// <summary>
+    /// The ETag of a response, for tests that exercise If-Match or If-None-Match; without one the test
+    /// cannot decide and ends inconclusive (ETAG-PRESENT is where the missing ETag fails).
+    /// </summary>
+    protected static string ETagOf(MpsdResponse response)
+    {
+        if (string.IsNullOrEmpty(response.ETag))
+        {
+            Assert.Inconclusive("the target sent no ETag, so the precondition cannot be exercised (ETAG-PRESENT records the missing ETag)");
+        }
+        return response.ETag!;
+    }
+
+    /// <summary>Findings of this test that concern the given requirements only (others count against their own).</summary>
+    protected static List<ContractFinding> FindingsFor(params string[] requirements) =>
+        Target.Findings?.Where(f => requirements.Contains(f.Requirement)).ToList() ?? [];
+
     /// <summary>The member entry of a xuid, with its index.</summary>
     protected static (int Index, JsonObject Member)? MemberOf(JsonObject session, string? xuid) =>
         (session["members"] as JsonObject ?? [])
