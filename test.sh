@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of MpsdConformance. Installs what the tests need first: the npm packages pinned in
-# package-lock.json (ajv, the second validator). Prints 'N passed, N failed, N skipped' last.
+# package-lock.json (ajv, the second validator; Allure 3) and Debian's chromium (the browser test of the
+# HTML report) when it is missing and we are root. Prints 'N passed, N failed, N skipped' last.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
@@ -16,6 +17,18 @@ need npm "npm is missing: 'npm' is not on PATH (Debian: apt-get install npm)"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "test.sh: installing npm packages from package-lock.json (npm ci)" >&2
   npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+
+# The report's browser test drives Debian's Chromium through Playwright (Playwright cannot download browsers here).
+if [ ! -x "${MPSD_CHROMIUM:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing Debian's chromium (apt-get install chromium)" >&2
+    { apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null; }; } \
+      || { echo "test.sh: could not install chromium with apt-get" >&2; exit 2; }
+  else
+    echo "test.sh: Chromium is missing: install Debian's chromium (sudo apt-get install chromium) or set MPSD_CHROMIUM to a Chromium binary" >&2
+    exit 2
+  fi
 fi
 
 log="$(mktemp)"

@@ -93,7 +93,23 @@ internal static class CertifyCommand
         }
 
         TargetProfile? profile = null;
-        if (profilePath is not null)
+        Reference.ReferenceServer? embedded = null;
+        string? label = null;
+        if (profilePath is null)
+        {
+            // The embedded reference runs in this process, so the run's secrets are known here and scanned for.
+            embedded = await Reference.ReferenceServer.StartAsync(new Reference.ReferenceOptions(), stop);
+            var directory = Directory.CreateTempSubdirectory("mpsd-embedded-").FullName;
+            profilePath = Path.Combine(directory, "reference-profile.json");
+            await File.WriteAllTextAsync(profilePath, embedded.TargetProfileJson(), stop);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(profilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            profile = TargetProfile.Load(profilePath).WithSource("embedded reference server");
+            label = "embedded reference server";
+        }
+        else
         {
             profilePath = Path.GetFullPath(profilePath);
             try
@@ -112,14 +128,32 @@ internal static class CertifyCommand
                 return ExitCodes.Usage;
             }
         }
-        var redactor = new Redactor(profile?.Secrets ?? []);
+        try
+        {
+            return await Certify(root, ledger, selected, profilePath, label, profile!, outDir, filter, knownIssuesPath, knownIssues, stdout, stderr, stop);
+        }
+        finally
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+                Directory.Delete(Path.GetDirectoryName(profilePath)!, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<int> Certify(string root, RequirementLedger ledger, HashSet<string>? selected, string profilePath, string? label,
+        TargetProfile profile, string? outDir, string? filter, string? knownIssuesPath, IReadOnlyList<KnownIssue>? knownIssues,
+        TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        var redactor = new Redactor(profile.Secrets);
         var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
         var output = Path.GetFullPath(outDir ?? Path.Combine(root, "reports", runId));
         Directory.CreateDirectory(output);
-        await stdout.WriteLineAsync($"MPSD conformance: certifying {(profile is null ? "the embedded reference server" : redactor.Redact(profile.BaseUrl.ToString()))}");
+        await stdout.WriteLineAsync($"MPSD conformance: certifying {(label is null ? redactor.Redact(profile.BaseUrl.ToString()) : $"the {label}")}");
 
         var started = Stopwatch.StartNew();
-        var (testExit, log) = await RunScenarios(root, profilePath, output, selected, redactor, stdout, stop);
+        var (testExit, log) = await RunScenarios(root, profilePath, label, output, selected, redactor, stdout, stop);
         await File.WriteAllTextAsync(Path.Combine(output, "run.log"), redactor.Redact(log), stop);
         var resultsPath = Path.Combine(output, ScenarioResults.FileName);
         if (!File.Exists(resultsPath))
@@ -129,7 +163,7 @@ internal static class CertifyCommand
         }
         var results = RunVerdict.ReadResults(resultsPath);
         var verdict = RunVerdict.Judge(ledger, results, selected);
-        var report = BuildReport(root, runId, resultsPath, ledger, verdict, results, Command(profilePath, filter, knownIssuesPath));
+        var report = BuildReport(root, runId, resultsPath, ledger, verdict, results, Command(label is null ? profilePath : null, filter, knownIssuesPath));
         VerdictsWriter.Write(report, output);
         JUnitWriter.Write(report, output);
         HtmlReport.Write(report, output);
@@ -159,7 +193,7 @@ internal static class CertifyCommand
             await stdout.WriteLineAsync(gate.Passed ? "gate: passed (known issues only)" : "gate: FAILED");
             exit = gate.Passed ? ExitCodes.Ok : ExitCodes.Failed;
         }
-        var leaks = LeakScanner.Scan(output, profile?.Secrets ?? []);
+        var leaks = LeakScanner.Scan(output, profile.Secrets);
         if (leaks.Count > 0)
         {
             await stderr.WriteLineAsync($"mpsd certify: a secret of the profile appears in {string.Join(", ", leaks)}; the run fails (exit 2)");
@@ -224,7 +258,7 @@ internal static class CertifyCommand
         }
     }
 
-    private static async Task<(int Exit, string Log)> RunScenarios(string root, string? profilePath, string output, HashSet<string>? selected,
+    private static async Task<(int Exit, string Log)> RunScenarios(string root, string profilePath, string? label, string output, HashSet<string>? selected,
         Redactor redactor, TextWriter stdout, CancellationToken stop)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -250,7 +284,8 @@ internal static class CertifyCommand
             start.ArgumentList.Add("--");
             start.ArgumentList.Add("NUnit.Where=" + string.Join(" || ", selected.Order().Select(id => $"Requirement == '{id}'")));
         }
-        start.Environment["MPSD_PROFILE"] = profilePath ?? "";
+        start.Environment["MPSD_PROFILE"] = profilePath;
+        start.Environment["MPSD_PROFILE_LABEL"] = label ?? "";
         start.Environment["MPSD_RESULTS_DIR"] = output;
         using var process = Process.Start(start) ?? throw new UsageException("cannot start dotnet");
         var log = new StringBuilder();

@@ -20,6 +20,9 @@ public sealed record HarnessSettings
     /// <summary>Requests per second at most (0: no cap), so a shared sandbox is not hammered.</summary>
     public double MaxRequestsPerSecond { get; init; }
 
+    /// <summary>How reports name the target's profile (default: its path).</summary>
+    public string? ProfileLabel { get; init; }
+
     /// <summary>Where the run writes its results (exchanges, outcomes, readings) for reports.</summary>
     public string? ResultsDirectory { get; init; }
 
@@ -56,6 +59,7 @@ public sealed record HarnessSettings
             MaxRetries = (int)Number("MPSD_MAX_RETRIES", 2, 0, 10),
             MaxRequestsPerSecond = Number("MPSD_MAX_REQUESTS_PER_SECOND", 0, 0, 100_000),
             ResultsDirectory = Get("MPSD_RESULTS_DIR", out _),
+            ProfileLabel = Get("MPSD_PROFILE_LABEL", out _),
         };
     }
 }

@@ -113,7 +113,8 @@ public sealed class Target : IAsyncDisposable
     {
         if (!string.IsNullOrWhiteSpace(settings.ProfilePath))
         {
-            return new Target(TargetProfile.Load(settings.ProfilePath), settings, null);
+            var loaded = TargetProfile.Load(settings.ProfilePath);
+            return new Target(settings.ProfileLabel is { Length: > 0 } label ? loaded.WithSource(label) : loaded, settings, null);
         }
         var server = await ReferenceServer.StartAsync(new ReferenceOptions());
         var profile = TargetProfile.Parse(server.TargetProfileJson(), "embedded reference server", _ => null);

@@ -60,6 +60,9 @@ public sealed partial class TargetProfile
     public IReadOnlyList<string> Secrets =>
         Users.Concat(Server is null ? [] : [Server]).SelectMany(i => i.Headers.Values).Where(v => v.Length > 0).Distinct().ToList();
 
+    /// <summary>The same profile under another name for reports.</summary>
+    public TargetProfile WithSource(string source) => new(BaseUrl, Scid, ContractVersion, Templates, Users, Server, source);
+
     /// <summary>The template name for a role, or null when the profile lacks it.</summary>
     public string? Template(string role) => Templates.TryGetValue(role, out var name) ? name : null;
 

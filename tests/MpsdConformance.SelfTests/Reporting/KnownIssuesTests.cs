@@ -56,6 +56,13 @@ public class KnownIssuesTests
         });
     }
 
+    [Test]
+    public void TheReadmesExampleFile_Loads()
+    {
+        var issues = KnownIssues.Load(Path.Combine(Repo.Root, "examples", "known-issues.json"));
+        Assert.That(issues.Select(i => i.Requirement), Is.EqualTo(new[] { "PUT-PROHIBITED-400", "SESSION-FULL" }));
+    }
+
     [TestCase("""{"knownIssues":[{"requirement":"X-Y","reason":"r","link":"l"}]}""", "knownIssues[0].expires is required")]
     [TestCase("""{"knownIssues":[{"requirement":"X-Y","reason":"r","link":"l","expires":"next week"}]}""", "write a date as yyyy-MM-dd")]
     [TestCase("""[]""", "write {\"knownIssues\"")]
