@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using MpsdConformance.Harness;
 
 namespace MpsdConformance.Reporting;
@@ -13,12 +12,7 @@ namespace MpsdConformance.Reporting;
 /// </summary>
 public static class AllureWriter
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static readonly JsonSerializerOptions Options = ScenarioResults.Json;
 
     public static void Write(RunReport report, string resultsDirectory)
     {

@@ -1,17 +1,11 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace MpsdConformance.Reporting;
 
 /// <summary>verdicts.json: the machine-readable result (schemas/verdicts.schema.json).</summary>
 public static class VerdictsWriter
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    private static readonly JsonSerializerOptions Options = Harness.ScenarioResults.Json;
 
     public static string ToJson(RunReport report) => JsonSerializer.Serialize(new
     {

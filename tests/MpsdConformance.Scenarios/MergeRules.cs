@@ -41,11 +41,7 @@ public class MergeRules : Scenario
     public async Task ConstantsAfterCreation_CannotChange()
     {
         var session = T.NewSession();
-        var body = Body(new JsonObject
-        {
-            ["constants"] = new JsonObject { ["custom"] = new JsonObject { ["mode"] = "ctf" } },
-            ["members"] = JsonNode.Parse(Join(Alice))!["members"]!.DeepClone(),
-        });
+        var body = JoinWithCustomConstants(Alice, new JsonObject { ["mode"] = "ctf" });
         Expect.Status(await T.Put(Alice, session, body), HttpStatusCode.Created, "creating with a custom constant");
         var same = await T.Put(Alice, session, """{"constants":{"custom":{"mode":"ctf"}}}""");
         Expect.StatusIn(same, "re-sending identical constants (the docs allow either answer)", HttpStatusCode.OK, HttpStatusCode.Conflict);

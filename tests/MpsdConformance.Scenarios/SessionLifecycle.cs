@@ -47,11 +47,7 @@ public class SessionLifecycle : Scenario
     public async Task Create_MergesTheRequestsConstantsWithTheTemplates()
     {
         var session = T.NewSession();
-        var body = Body(new JsonObject
-        {
-            ["constants"] = new JsonObject { ["custom"] = new JsonObject { ["mode"] = "capture-the-flag" } },
-            ["members"] = JsonNode.Parse(Join(Alice))!["members"]!.DeepClone(),
-        });
+        var body = JoinWithCustomConstants(Alice, new JsonObject { ["mode"] = "capture-the-flag" });
         var created = await T.Put(Alice, session, body);
         Expect.Status(created, HttpStatusCode.Created, "creating a session with constants of the title");
         var constants = Expect.Session(created, "the created session")["constants"];
@@ -126,7 +122,10 @@ public class SessionLifecycle : Scenario
         var first = await T.Put(Alice, session, body);
         var second = await T.Put(Alice, session, body);
         Expect.Status(second, HttpStatusCode.OK, "repeating a PUT is accepted");
-        Readings.Record("ETAG-CHANGES", second.ETag == first.ETag ? "unchanged" : "new-etag");
+        if (!string.IsNullOrEmpty(first.ETag) && !string.IsNullOrEmpty(second.ETag))
+        {
+            Readings.Record("ETAG-CHANGES", second.ETag == first.ETag ? "unchanged" : "new-etag");
+        }
         Readings.Record("CHANGENUMBER-INCREMENT", (long?)second.Session?["changeNumber"] == (long?)first.Session?["changeNumber"] ? "unchanged" : "plus-one");
         Assert.Multiple(() =>
         {

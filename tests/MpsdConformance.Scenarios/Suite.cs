@@ -113,6 +113,14 @@ public abstract class Scenario
         return Body(new JsonObject { ["members"] = new JsonObject { ["me"] = me } });
     }
 
+    /// <summary>A create body: custom constants of the title, and <paramref name="who"/> joining.</summary>
+    protected static string JoinWithCustomConstants(Identity who, JsonObject customConstants)
+    {
+        var body = JsonNode.Parse(Join(who))!.AsObject();
+        body["constants"] = new JsonObject { ["custom"] = customConstants };
+        return Body(body);
+    }
+
     /// <summary>Reservations <c>reserve_0..n</c> for these xuids, in this order.</summary>
     protected static string Reserve(params string[] xuids)
     {
