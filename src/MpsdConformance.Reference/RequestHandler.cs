@@ -145,6 +145,10 @@ internal sealed class RequestHandler(
         try
         {
             text = StrictUtf8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            if (text.StartsWith('\uFEFF'))
+            {
+                text = text[1..]; // a UTF-8 byte-order mark may be ignored (RFC 8259 §8.1)
+            }
         }
         catch (DecoderFallbackException)
         {

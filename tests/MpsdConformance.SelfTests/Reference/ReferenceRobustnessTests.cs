@@ -80,6 +80,22 @@ public class ReferenceRobustnessTests
         });
     }
 
+    [Test, Requirement("PUT-CREATE-201")]
+    public async Task BodyWithAByteOrderMark_IsAccepted()
+    {
+        await using var c = await ReferenceClient.StartAsync();
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Put, c.Url(ReferenceClient.NewName()))
+        {
+            Content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(ReferenceClient.Join(c.Alice))]),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+        request.Headers.TryAddWithoutValidation("X-Xbl-Contract-Version", "107");
+        request.Headers.TryAddWithoutValidation("Authorization", $"XBL3.0 x={c.Alice.UserHash};{c.Alice.Token}");
+        using var response = await http.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+    }
+
     [Test]
     public async Task BodyOver1MiB_Returns413_AndChangesNothing()
     {
