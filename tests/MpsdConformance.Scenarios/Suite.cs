@@ -103,37 +103,50 @@ public abstract class Scenario
     }
 
     /// <summary><c>{"members":{"me":{...}}}</c> for <paramref name="who"/>, with optional member properties.</summary>
-    protected static string Join(Identity who, JsonObject? properties = null)
-    {
-        var me = new JsonObject { ["constants"] = new JsonObject { ["system"] = new JsonObject { ["xuid"] = who.Xuid } } };
-        if (properties is not null)
-        {
-            me["properties"] = properties;
-        }
-        return Body(new JsonObject { ["members"] = new JsonObject { ["me"] = me } });
-    }
+    protected static string Join(Identity who, JsonObject? properties = null) =>
+        SessionRequest.Create()
+            .Me(who, me =>
+            {
+                if (properties is not null)
+                {
+                    me.Properties(p =>
+                    {
+                        foreach (var (section, fields) in properties)
+                        {
+                            foreach (var (name, value) in (JsonObject)fields!)
+                            {
+                                _ = section == "system" ? p.System(name, value?.DeepClone()) : p.Custom(name, value?.DeepClone());
+                            }
+                        }
+                    });
+                }
+            });
 
     /// <summary>A create body: custom constants of the title, and <paramref name="who"/> joining.</summary>
-    protected static string JoinWithCustomConstants(Identity who, JsonObject customConstants)
-    {
-        var body = JsonNode.Parse(Join(who))!.AsObject();
-        body["constants"] = new JsonObject { ["custom"] = customConstants };
-        return Body(body);
-    }
+    protected static string JoinWithCustomConstants(Identity who, JsonObject customConstants) =>
+        SessionRequest.Create()
+            .Constants(c =>
+            {
+                foreach (var (name, value) in customConstants)
+                {
+                    c.Custom(name, value?.DeepClone());
+                }
+            })
+            .Me(who);
 
     /// <summary>Reservations <c>reserve_0..n</c> for these xuids, in this order.</summary>
-    protected static string Reserve(params string[] xuids)
-    {
-        var members = new JsonObject();
-        for (var i = 0; i < xuids.Length; i++)
-        {
-            members[$"reserve_{i}"] = new JsonObject { ["constants"] = new JsonObject { ["system"] = new JsonObject { ["xuid"] = xuids[i] } } };
-        }
-        return Body(new JsonObject { ["members"] = members });
-    }
+    protected static string Reserve(params string[] xuids) => SessionRequest.Create().Reserve(xuids);
 
     /// <summary><c>{"properties":{"custom":{...}}}</c>.</summary>
-    protected static string Custom(JsonObject custom) => Body(new JsonObject { ["properties"] = new JsonObject { ["custom"] = custom } });
+    protected static string Custom(JsonObject custom) =>
+        SessionRequest.Create()
+            .Properties(p =>
+            {
+                foreach (var (name, value) in custom)
+                {
+                    p.Custom(name, value?.DeepClone());
+                }
+            });
 
     /// <summary>A JSON body as text.</summary>
     protected static string Body(JsonObject body) => body.ToJsonString();
