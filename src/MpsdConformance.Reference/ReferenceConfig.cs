@@ -82,12 +82,13 @@ public sealed class ReferenceConfig
 
     /// <summary>
     /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
-    /// contract 107) and <c>closed-club</c> (private); three users and one server principal. Tokens are
+    /// contract 107), <c>closed-club</c> (private) and <c>lingering</c> (open, empty sessions live 60 s);
+    /// three users and one server principal. Tokens are
     /// random per call, so no two servers share a secret.
     /// </summary>
     public static ReferenceConfig BuiltIn()
     {
-        static TemplateConfig Template(string visibility) => new()
+        static TemplateConfig Template(string visibility, int sessionEmptyTimeout = 0) => new()
         {
             ContractVersion = 107,
             Constants = new JsonObject
@@ -97,7 +98,7 @@ public sealed class ReferenceConfig
                     ["version"] = 1,
                     ["visibility"] = visibility,
                     ["maxMembersCount"] = 8,
-                    ["sessionEmptyTimeout"] = 0,
+                    ["sessionEmptyTimeout"] = sessionEmptyTimeout,
                     ["reservedRemovalTimeout"] = 30000,
                 },
                 ["custom"] = new JsonObject(),
@@ -111,6 +112,7 @@ public sealed class ReferenceConfig
                 {
                     ["quick"] = Template("open"),
                     ["closed-club"] = Template("private"),
+                    ["lingering"] = Template("open", sessionEmptyTimeout: 60_000),
                 },
             },
             Identities =

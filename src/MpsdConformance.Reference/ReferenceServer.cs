@@ -129,7 +129,8 @@ public sealed class ReferenceServer : IAsyncDisposable
         {
             var system = template.Constants["system"] as JsonObject ?? new JsonObject();
             var visibility = system["visibility"]?.GetValue<string>()?.ToLowerInvariant() ?? "open";
-            var role = visibility == "open" ? "open" : visibility;
+            var emptyTimeout = Numbers.AsLong(system["sessionEmptyTimeout"]);
+            var role = visibility != "open" ? visibility : emptyTimeout is null or > 0 ? "lingering" : "open";
             if (!roles.ContainsKey(role))
             {
                 roles[role] = name;
