@@ -82,13 +82,14 @@ public sealed class ReferenceConfig
 
     /// <summary>
     /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
-    /// contract 107), <c>closed-club</c> (private) and <c>lingering</c> (open, empty sessions live 60 s);
+    /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s) and
+    /// <c>brief</c> (open, reservations expire after 1 s);
     /// three users and one server principal. Tokens are
     /// random per call, so no two servers share a secret.
     /// </summary>
     public static ReferenceConfig BuiltIn()
     {
-        static TemplateConfig Template(string visibility, int sessionEmptyTimeout = 0) => new()
+        static TemplateConfig Template(string visibility, int sessionEmptyTimeout = 0, int reservedRemovalTimeout = 30000) => new()
         {
             ContractVersion = 107,
             Constants = new JsonObject
@@ -99,7 +100,7 @@ public sealed class ReferenceConfig
                     ["visibility"] = visibility,
                     ["maxMembersCount"] = 8,
                     ["sessionEmptyTimeout"] = sessionEmptyTimeout,
-                    ["reservedRemovalTimeout"] = 30000,
+                    ["reservedRemovalTimeout"] = reservedRemovalTimeout,
                 },
                 ["custom"] = new JsonObject(),
             },
@@ -113,6 +114,7 @@ public sealed class ReferenceConfig
                     ["quick"] = Template("open"),
                     ["closed-club"] = Template("private"),
                     ["lingering"] = Template("open", sessionEmptyTimeout: 60_000),
+                    ["brief"] = Template("open", reservedRemovalTimeout: 1_000),
                 },
             },
             Identities =

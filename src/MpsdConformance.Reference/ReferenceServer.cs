@@ -130,7 +130,11 @@ public sealed class ReferenceServer : IAsyncDisposable
             var system = template.Constants["system"] as JsonObject ?? new JsonObject();
             var visibility = system["visibility"]?.GetValue<string>()?.ToLowerInvariant() ?? "open";
             var emptyTimeout = Numbers.AsLong(system["sessionEmptyTimeout"]);
-            var role = visibility != "open" ? visibility : emptyTimeout is null or > 0 ? "lingering" : "open";
+            var reservedTimeout = Numbers.AsLong(system["reservedRemovalTimeout"]);
+            var role = visibility != "open" ? visibility
+                : emptyTimeout is null or > 0 ? "lingering"
+                : reservedTimeout is <= 5_000 ? "short-reservations"
+                : "open";
             if (!roles.ContainsKey(role))
             {
                 roles[role] = name;
