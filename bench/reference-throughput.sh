@@ -16,7 +16,7 @@ if ! need wrk; then
   if [ "$(id -u)" = 0 ] && need apt-get; then apt-get install -y -qq wrk >/dev/null; else echo "bench: wrk is missing (Debian: apt-get install wrk)" >&2; exit 2; fi
 fi
 need java || { echo "bench: Java 17 is missing (Debian: apt-get install openjdk-17-jre-headless); WireMock needs it" >&2; exit 2; }
-need node || { echo "bench: Node.js is missing (Debian: apt-get install nodejs npm)" >&2; exit 2; }
+need npm || { echo "bench: npm is missing (Debian: apt-get install nodejs npm); it installs WireMock" >&2; exit 2; }
 (cd "$root/bench" && { [ -d node_modules/wiremock ] || npm ci --no-audit --no-fund --loglevel=error; })
 
 # 1. The reference server, seeded with 100 sessions.
@@ -53,8 +53,10 @@ cat >"$work/wm/mappings/session.json" <<JSON
 {"request":{"method":"ANY","urlPathPattern":"/serviceconfigs/.*"},
  "response":{"status":200,"bodyFileName":"session.json","headers":{"Content-Type":"application/json; charset=utf-8","ETag":"\"BENCH\""}}}
 JSON
-(cd "$work" && node "$root/bench/node_modules/wiremock/index.js" --port "$port" --bind-address 127.0.0.1 --root-dir "$work/wm" \
-   --no-request-journal --disable-request-logging --disable-banner >"$work/wiremock.out" 2>&1) &
+# The npm package's own launcher spawns Java as a child; start the jar it ships directly, so the trap stops it.
+jar="$(ls "$root"/bench/node_modules/wiremock/build/wiremock-standalone-*.jar | head -1)"
+java -jar "$jar" --port "$port" --bind-address 127.0.0.1 --root-dir "$work/wm" \
+   --no-request-journal --disable-request-logging --disable-banner >"$work/wiremock.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 240); do curl -s -o /dev/null "http://127.0.0.1:$port/__admin/health" && break; sleep 0.5; done
 curl -s -o /dev/null "http://127.0.0.1:$port/__admin/health" || { tail -20 "$work/wiremock.out" >&2; echo "bench: WireMock did not start" >&2; exit 2; }
