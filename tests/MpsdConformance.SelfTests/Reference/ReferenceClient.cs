@@ -60,12 +60,18 @@ internal sealed class ReferenceClient : IAsyncDisposable
     public Task<Reply> Delete(string url, IdentityConfig? who, params (string Name, string Value)[] headers) =>
         Send(HttpMethod.Delete, url, who, null, headers);
 
-    public async Task<Reply> Send(HttpMethod method, string url, IdentityConfig? who, string? body, params (string Name, string Value)[] headers)
+    public Task<Reply> Send(HttpMethod method, string url, IdentityConfig? who, string? body, params (string Name, string Value)[] headers) =>
+        SendBytes(method, url, who, body is null ? null : Encoding.UTF8.GetBytes(body), headers);
+
+    /// <summary>PUT raw bytes (invalid UTF-8, a byte-order mark ...) as application/json.</summary>
+    public Task<Reply> PutBytes(string url, IdentityConfig who, byte[] body) => SendBytes(HttpMethod.Put, url, who, body);
+
+    private async Task<Reply> SendBytes(HttpMethod method, string url, IdentityConfig? who, byte[]? body, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
         }
         var contractSet = false;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using MpsdConformance.Reference;
@@ -59,19 +58,8 @@ public class ReferenceRobustnessTests
     public async Task InvalidUtf8_Returns400()
     {
         await using var c = await ReferenceClient.StartAsync();
-        var (before, after, refused) = await RefuseAndCompare(c, async url =>
-        {
-            using var http = new HttpClient();
-            using var request = new HttpRequestMessage(HttpMethod.Put, url)
-            {
-                Content = new ByteArrayContent([.. "{\"properties\":{\"custom\":{\"x\":\""u8.ToArray(), 0xC3, 0x28, .. "\"}}}"u8.ToArray()]),
-            };
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
-            request.Headers.TryAddWithoutValidation("X-Xbl-Contract-Version", "107");
-            request.Headers.TryAddWithoutValidation("Authorization", $"XBL3.0 x={c.Alice.UserHash};{c.Alice.Token}");
-            using var response = await http.SendAsync(request);
-            return new Reply(response.StatusCode, response.Headers, response.Content.Headers, await response.Content.ReadAsStringAsync());
-        });
+        var (before, after, refused) = await RefuseAndCompare(c, url =>
+            c.PutBytes(url, c.Alice, [.. "{\"properties\":{\"custom\":{\"x\":\""u8.ToArray(), 0xC3, 0x28, .. "\"}}}"u8.ToArray()]));
         Assert.Multiple(() =>
         {
             Assert.That(refused.Status, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -84,16 +72,8 @@ public class ReferenceRobustnessTests
     public async Task BodyWithAByteOrderMark_IsAccepted()
     {
         await using var c = await ReferenceClient.StartAsync();
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Put, c.Url(ReferenceClient.NewName()))
-        {
-            Content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(ReferenceClient.Join(c.Alice))]),
-        };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
-        request.Headers.TryAddWithoutValidation("X-Xbl-Contract-Version", "107");
-        request.Headers.TryAddWithoutValidation("Authorization", $"XBL3.0 x={c.Alice.UserHash};{c.Alice.Token}");
-        using var response = await http.SendAsync(request);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        var reply = await c.PutBytes(c.Url(ReferenceClient.NewName()), c.Alice, [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(ReferenceClient.Join(c.Alice))]);
+        Assert.That(reply.Status, Is.EqualTo(HttpStatusCode.Created), reply.ToString());
     }
 
     [Test]
