@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MpsdConformance.Contract;
 using MpsdConformance.Harness;
+using MpsdConformance.Hosting;
 using MpsdConformance.Reporting;
+using MpsdConformance.Results;
 
 namespace MpsdConformance.Cli;
 
@@ -93,23 +94,7 @@ internal static class CertifyCommand
         }
 
         TargetProfile? profile = null;
-        Reference.ReferenceServer? embedded = null;
-        string? label = null;
-        if (profilePath is null)
-        {
-            // The embedded reference runs in this process, so the run's secrets are known here and scanned for.
-            embedded = await Reference.ReferenceServer.StartAsync(new Reference.ReferenceOptions(), stop);
-            var directory = Directory.CreateTempSubdirectory("mpsd-embedded-").FullName;
-            profilePath = Path.Combine(directory, "reference-profile.json");
-            await File.WriteAllTextAsync(profilePath, embedded.TargetProfileJson(), stop);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(profilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-            profile = TargetProfile.Load(profilePath).WithSource("embedded reference server");
-            label = "embedded reference server";
-        }
-        else
+        if (profilePath is not null)
         {
             profilePath = Path.GetFullPath(profilePath);
             try
@@ -121,49 +106,78 @@ internal static class CertifyCommand
                 await stderr.WriteLineAsync($"mpsd certify: {e.Message}");
                 return ExitCodes.Usage;
             }
-            var unreachable = await Probe(profile, stop);
+            var unreachable = await TargetProbe.CheckAsync(profile, TimeSpan.FromSeconds(10), stop);
             if (unreachable is not null)
             {
                 await stderr.WriteLineAsync($"mpsd certify: target unreachable: {unreachable}");
                 return ExitCodes.Usage;
             }
         }
+        HarnessSettings settings;
         try
         {
-            return await Certify(root, ledger, selected, profilePath, label, profile!, outDir, filter, knownIssuesPath, knownIssues, stdout, stderr, stop);
+            settings = HarnessSettings.Read(Environment.GetEnvironmentVariable, _ => null);
         }
-        finally
+        catch (ProfileException e)
         {
-            if (embedded is not null)
-            {
-                await embedded.DisposeAsync();
-                Directory.Delete(Path.GetDirectoryName(profilePath)!, recursive: true);
-            }
+            await stderr.WriteLineAsync($"mpsd certify: {e.Message}");
+            return ExitCodes.Usage;
         }
+        return await Certify(root, ledger, selected, profile, settings, outDir, filter, knownIssuesPath, knownIssues, stdout, stderr, stop);
     }
 
-    private static async Task<int> Certify(string root, RequirementLedger ledger, HashSet<string>? selected, string profilePath, string? label,
-        TargetProfile profile, string? outDir, string? filter, string? knownIssuesPath, IReadOnlyList<KnownIssue>? knownIssues,
+    private static async Task<int> Certify(string root, RequirementLedger ledger, HashSet<string>? selected, TargetProfile? profile, HarnessSettings settings,
+        string? outDir, string? filter, string? knownIssuesPath, IReadOnlyList<KnownIssue>? knownIssues,
         TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
-        var redactor = new Redactor(profile.Secrets);
         var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
         var output = Path.GetFullPath(outDir ?? Path.Combine(root, "reports", runId));
         Directory.CreateDirectory(output);
-        await stdout.WriteLineAsync($"MPSD conformance: certifying {(label is null ? redactor.Redact(profile.BaseUrl.ToString()) : $"the {label}")}");
+        var label = profile is null ? $"the {TargetHost.EmbeddedLabel}" : new Redactor(profile.Secrets).Redact(profile.BaseUrl.ToString());
+        await stdout.WriteLineAsync($"MPSD conformance: certifying {label}");
 
         var started = Stopwatch.StartNew();
-        var (testExit, log) = await RunScenarios(root, profilePath, label, output, selected, redactor, stdout, stop);
-        await File.WriteAllTextAsync(Path.Combine(output, "run.log"), redactor.Redact(log), stop);
-        var resultsPath = Path.Combine(output, ScenarioResults.FileName);
-        if (!File.Exists(resultsPath))
+        var log = new StringBuilder();
+        var progress = new Lock();
+        Redactor? redactor = null;
+        void Progress(ScenarioEvent e)
         {
-            await stderr.WriteLineAsync($"mpsd certify: the suite did not run (dotnet test exited {testExit}); see {Path.Combine(output, "run.log")}");
+            if (e.Outcome is not { } outcome)
+            {
+                return;
+            }
+            var mark = outcome switch { Outcome.Passed => "pass", Outcome.Failed or Outcome.Error => "FAIL", _ => "skip" };
+            var line = $"  [{e.Finished,3}] {mark} {e.Name}";
+            lock (progress)
+            {
+                log.AppendLine($"{Words.Of(outcome)} {e.FullName}");
+                stdout.WriteLine(redactor?.Redact(line) ?? line);
+            }
+        }
+        if (profile is not null)
+        {
+            redactor = new Redactor(profile.Secrets);
+        }
+        SuiteRunResult run;
+        try
+        {
+            run = await SuiteRunner.RunAsync(new SuiteRunOptions { Profile = profile, Settings = settings, Requirements = selected, Progress = Progress }, stop);
+        }
+        catch (FileNotFoundException e)
+        {
+            await stderr.WriteLineAsync($"mpsd certify: {e.Message}");
             return ExitCodes.Usage;
         }
-        var results = RunVerdict.ReadResults(resultsPath);
-        var verdict = RunVerdict.Judge(ledger, results, selected);
-        var report = BuildReport(root, runId, resultsPath, ledger, verdict, results, Command(label is null ? profilePath : null, filter, knownIssuesPath));
+        var results = run.Results;
+        if (results.Results.Count == 0)
+        {
+            await stderr.WriteLineAsync("mpsd certify: the suite ran no scenario (a filter that selects none, or a broken build of the suite)");
+            return ExitCodes.Usage;
+        }
+        results.Write(output);
+        await File.WriteAllTextAsync(Path.Combine(output, "run.log"), run.Redactor.Redact(log.ToString()), CancellationToken.None);
+        var verdict = RunVerdict.Judge(ledger, results.Results, selected);
+        var report = BuildReport(root, runId, ledger, verdict, results, Command(profile?.Source, filter, knownIssuesPath));
         VerdictsWriter.Write(report, output);
         JUnitWriter.Write(report, output);
         HtmlReport.Write(report, output);
@@ -172,9 +186,9 @@ internal static class CertifyCommand
         {
             Latest(Path.Combine(root, "reports"), runId);
         }
-        await Summary(stdout, verdict, results, started.Elapsed, output);
+        await Summary(stdout, verdict, results.Results, started.Elapsed, output);
 
-        var exit = verdict.Level == "non-conformant" ? ExitCodes.Failed : ExitCodes.Ok;
+        var exit = verdict.Level == ConformanceLevel.NonConformant ? ExitCodes.Failed : ExitCodes.Ok;
         if (knownIssues is not null)
         {
             var gate = KnownIssues.Evaluate(knownIssues, report, DateOnly.FromDateTime(DateTime.UtcNow), selected);
@@ -193,7 +207,7 @@ internal static class CertifyCommand
             await stdout.WriteLineAsync(gate.Passed ? "gate: passed (known issues only)" : "gate: FAILED");
             exit = gate.Passed ? ExitCodes.Ok : ExitCodes.Failed;
         }
-        var leaks = LeakScanner.Scan(output, profile.Secrets);
+        var leaks = LeakScanner.Scan(output, run.Secrets);
         if (leaks.Count > 0)
         {
             await stderr.WriteLineAsync($"mpsd certify: a secret of the profile appears in {string.Join(", ", leaks)}; the run fails (exit 2)");
@@ -202,25 +216,11 @@ internal static class CertifyCommand
         return exit;
     }
 
-    private static RunReport BuildReport(string root, string runId, string resultsPath, RequirementLedger ledger, RunVerdict verdict,
-        IReadOnlyList<ScenarioResult> results, string command)
+    private static RunReport BuildReport(string root, string runId, RequirementLedger ledger, RunVerdict verdict, RunResults results, string command)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(resultsPath));
-        var target = document.RootElement.GetProperty("target");
         var version = typeof(CertifyCommand).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-        return new RunReport(
-            runId,
-            version,
-            GitCommit(root),
-            RunReport.HashOf(Path.Combine(root, "schemas", ContractFiles.LedgerFileName)),
-            new TargetInfo(target.GetProperty("baseUrl").GetString()!, target.GetProperty("scid").GetString()!,
-                target.GetProperty("contractVersion").GetInt32(), target.GetProperty("source").GetString()!),
-            document.RootElement.GetProperty("started").GetDateTimeOffset(),
-            document.RootElement.GetProperty("finished").GetDateTimeOffset(),
-            command,
-            ledger,
-            verdict,
-            results);
+        return new RunReport(runId, version, GitCommit(root), RunReport.HashOf(Path.Combine(root, "schemas", ContractFiles.LedgerFileName)),
+            TargetInfo.Of(results.Target), results.Started, results.Finished, command, ledger, verdict, results.Results);
     }
 
     private static string Command(string? profilePath, string? filter, string? knownIssues)
@@ -258,59 +258,6 @@ internal static class CertifyCommand
         }
     }
 
-    private static async Task<(int Exit, string Log)> RunScenarios(string root, string profilePath, string? label, string output, HashSet<string>? selected,
-        Redactor redactor, TextWriter stdout, CancellationToken stop)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
-        foreach (var arg in new[]
-        {
-            "test", Path.Combine(root, "tests", "MpsdConformance.Scenarios", "MpsdConformance.Scenarios.csproj"),
-            "-c", "Release", "--nologo", "--settings", Path.Combine(root, "runsettings.xml"), "--logger", "console;verbosity=normal",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        if (Environment.GetEnvironmentVariable("MPSD_NO_BUILD") == "1")
-        {
-            start.ArgumentList.Add("--no-build"); // the caller built the suite already (self-tests running it in parallel)
-        }
-        if (selected is not null)
-        {
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add("NUnit.Where=" + string.Join(" || ", selected.Order().Select(id => $"Requirement == '{id}'")));
-        }
-        start.Environment["MPSD_PROFILE"] = profilePath;
-        start.Environment["MPSD_PROFILE_LABEL"] = label ?? "";
-        start.Environment["MPSD_RESULTS_DIR"] = output;
-        using var process = Process.Start(start) ?? throw new UsageException("cannot start dotnet");
-        var log = new StringBuilder();
-        var done = 0;
-        var errors = process.StandardError.ReadToEndAsync(stop);
-        while (await process.StandardOutput.ReadLineAsync(stop) is { } line)
-        {
-            log.AppendLine(line);
-            var match = Regex.Match(line, @"^\s+(Passed|Failed|Skipped) (.+?) \[");
-            if (match.Success)
-            {
-                done++;
-                var mark = match.Groups[1].Value switch { "Passed" => "pass", "Failed" => "FAIL", _ => "skip" };
-                await stdout.WriteLineAsync($"  [{done,3}] {mark} {redactor.Redact(match.Groups[2].Value)}");
-            }
-            else if (line.Contains("error", StringComparison.OrdinalIgnoreCase) && line.Contains(".cs(", StringComparison.Ordinal))
-            {
-                await stdout.WriteLineAsync("  " + redactor.Redact(line.Trim()));
-            }
-        }
-        await process.WaitForExitAsync(stop);
-        log.AppendLine(await errors);
-        return (process.ExitCode, log.ToString());
-    }
-
     private static async Task Summary(TextWriter stdout, RunVerdict verdict, IReadOnlyList<ScenarioResult> results, TimeSpan elapsed, string output)
     {
         var counts = verdict.Counts;
@@ -318,10 +265,10 @@ internal static class CertifyCommand
         var testTime = results.Sum(r => r.DurationMs) / 1000;
         await stdout.WriteLineAsync();
         await stdout.WriteLineAsync($"{results.Count} scenarios, {requests} requests, {testTime:F1} s of test time, {elapsed.TotalSeconds:F0} s in all");
-        await stdout.WriteLineAsync($"requirements: {counts["pass"]} passed, {counts["fail"]} failed, {counts["warn"]} warned, {counts["not-applicable"]} not-applicable, {counts["inconclusive"]} inconclusive, {counts["not-run"]} not-run");
-        foreach (var broken in verdict.Requirements.Where(r => r.Verdict is "fail" or "warn"))
+        await stdout.WriteLineAsync($"requirements: {counts[Verdict.Pass]} passed, {counts[Verdict.Fail]} failed, {counts[Verdict.Warn]} warned, {counts[Verdict.NotApplicable]} not-applicable, {counts[Verdict.Inconclusive]} inconclusive, {counts[Verdict.NotRun]} not-run");
+        foreach (var broken in verdict.Requirements.Where(r => r.Verdict.IsBroken()))
         {
-            await stdout.WriteLineAsync($"  {broken.Verdict.ToUpperInvariant()} {broken.Id} ({broken.Level}): {broken.Statement}");
+            await stdout.WriteLineAsync($"  {Words.Of(broken.Verdict).ToUpperInvariant()} {broken.Id} ({broken.Level}): {broken.Statement}");
             foreach (var problem in broken.Problems.Take(3))
             {
                 await stdout.WriteLineAsync($"       {problem}");
@@ -332,7 +279,7 @@ internal static class CertifyCommand
         {
             await stdout.WriteLineAsync($"readings chosen where the docs allow several: {string.Join(", ", readings)}");
         }
-        await stdout.WriteLineAsync($"level: {verdict.Level}");
+        await stdout.WriteLineAsync($"level: {Words.Of(verdict.Level)}");
         await stdout.WriteLineAsync($"results: {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
     }
 
@@ -345,27 +292,6 @@ internal static class CertifyCommand
             selected.UnionWith(ledger.Requirements.Where(r => glob.IsMatch(r.Id) || string.Equals(r.Area, part, StringComparison.OrdinalIgnoreCase)).Select(r => r.Id));
         }
         return selected;
-    }
-
-    private static async Task<string?> Probe(TargetProfile profile, CancellationToken stop)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        using var request = new HttpRequestMessage(HttpMethod.Get,
-            $"{profile.BaseUrl.ToString().TrimEnd('/')}/serviceconfigs/{profile.Scid}/sessiontemplates/{profile.Templates["open"]}/sessions/mpsdc-probe-{Guid.NewGuid():N}");
-        foreach (var (name, value) in profile.Users[0].Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-        request.Headers.TryAddWithoutValidation("X-Xbl-Contract-Version", profile.ContractVersion.ToString(CultureInfo.InvariantCulture));
-        try
-        {
-            using var _ = await http.SendAsync(request, stop);
-            return null;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return new Redactor(profile.Secrets).Redact($"{profile.BaseUrl}: {e.Message}");
-        }
     }
 
     private static void Latest(string reports, string runId)

@@ -34,30 +34,3 @@ public static class Expect
     /// <summary>The expectation followed by the exchange.</summary>
     public static string Explain(string expectation, MpsdResponse response) => $"{expectation}\n{response.Exchange.Describe()}";
 }
-
-/// <summary>Which documented reading of an ambiguous point the target chose, per test flow.</summary>
-public static class Readings
-{
-    private static readonly AsyncLocal<List<KeyValuePair<string, string>>?> Current = new();
-
-    /// <summary>Readings recorded by the current test.</summary>
-    public static List<KeyValuePair<string, string>>? Recorded => Current.Value;
-
-    /// <summary>Starts recording for the current flow.</summary>
-    public static void Begin() => Current.Value = [];
-
-    /// <summary>Records that the target chose <paramref name="reading"/> for <paramref name="requirement"/>.</summary>
-    public static void Record(string requirement, string reading)
-    {
-        var list = Current.Value;
-        if (list is null)
-        {
-            return;
-        }
-        lock (list)
-        {
-            list.Add(new(requirement, reading));
-        }
-        TestContext.Out.WriteLine($"reading: {requirement} = {reading}");
-    }
-}

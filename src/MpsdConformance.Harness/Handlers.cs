@@ -3,21 +3,6 @@ using System.Net;
 
 namespace MpsdConformance.Harness;
 
-/// <summary>Collects the exchanges of the current test (one log per async flow).</summary>
-public static class ExchangeLog
-{
-    private static readonly AsyncLocal<List<Exchange>?> CurrentLog = new();
-
-    /// <summary>The current test's exchanges, or null outside a test.</summary>
-    public static List<Exchange>? Current => CurrentLog.Value;
-
-    /// <summary>Starts a new log for the current flow and returns it.</summary>
-    public static List<Exchange> Begin() => CurrentLog.Value = [];
-
-    /// <summary>Stops logging in the current flow.</summary>
-    public static void End() => CurrentLog.Value = null;
-}
-
 /// <summary>Records every exchange as data, redacted before it is kept.</summary>
 public sealed class RecordingHandler(Redactor redactor) : DelegatingHandler
 {
@@ -60,17 +45,7 @@ public sealed class RecordingHandler(Redactor redactor) : DelegatingHandler
         }
     }
 
-    private static void Keep(Exchange exchange)
-    {
-        var log = ExchangeLog.Current;
-        if (log is not null)
-        {
-            lock (log)
-            {
-                log.Add(exchange);
-            }
-        }
-    }
+    private static void Keep(Exchange exchange) => ScenarioState.Current?.Add(exchange);
 
     private List<KeyValuePair<string, string>> Headers(System.Net.Http.Headers.HttpHeaders headers, System.Net.Http.Headers.HttpHeaders? content) =>
         headers.Concat(content ?? (IEnumerable<KeyValuePair<string, IEnumerable<string>>>)[])

@@ -20,10 +20,7 @@ public sealed record HarnessSettings
     /// <summary>Requests per second at most (0: no cap), so a shared sandbox is not hammered.</summary>
     public double MaxRequestsPerSecond { get; init; }
 
-    /// <summary>How reports name the target's profile (default: its path).</summary>
-    public string? ProfileLabel { get; init; }
-
-    /// <summary>Where the run writes its results (exchanges, outcomes, readings) for reports.</summary>
+    /// <summary>Where a run under <c>dotnet test</c> writes scenario-results.json (a hosted run hands its results to its host).</summary>
     public string? ResultsDirectory { get; init; }
 
     /// <summary>Reads the settings; a bad value is an error naming the setting, its source, and the fix.</summary>
@@ -59,7 +56,6 @@ public sealed record HarnessSettings
             MaxRetries = (int)Number("MPSD_MAX_RETRIES", 2, 0, 10),
             MaxRequestsPerSecond = Number("MPSD_MAX_REQUESTS_PER_SECOND", 0, 0, 100_000),
             ResultsDirectory = Get("MPSD_RESULTS_DIR", out _),
-            ProfileLabel = Get("MPSD_PROFILE_LABEL", out _),
         };
     }
 }

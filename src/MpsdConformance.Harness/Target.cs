@@ -1,94 +1,33 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using MpsdConformance.Contract;
-using MpsdConformance.Reference;
 
 namespace MpsdConformance.Harness;
 
-/// <summary>A session the suite made: its template and unique name.</summary>
-public sealed record SessionRef(string Template, string Name)
-{
-    /// <inheritdoc />
-    public override string ToString() => $"{Template}/{Name}";
-}
-
-/// <summary>A response, read once.</summary>
-public sealed class MpsdResponse
-{
-    internal MpsdResponse(HttpStatusCode status, HttpResponseHeaders headers, HttpContentHeaders content, string body, Exchange exchange)
-    {
-        Status = status;
-        Headers = headers;
-        ContentHeaders = content;
-        Body = body;
-        Exchange = exchange;
-        if (MediaType == "application/json" && body.Length > 0)
-        {
-            try
-            {
-                Session = JsonNode.Parse(body) as JsonObject;
-            }
-            catch (JsonException)
-            {
-                Session = null;
-            }
-        }
-    }
-
-    /// <summary>The status code.</summary>
-    public HttpStatusCode Status { get; }
-
-    /// <summary>Response headers.</summary>
-    public HttpResponseHeaders Headers { get; }
-
-    /// <summary>Content headers (Content-Type, Expires ...).</summary>
-    public HttpContentHeaders ContentHeaders { get; }
-
-    /// <summary>The body text.</summary>
-    public string Body { get; }
-
-    /// <summary>The session document, when the body is one.</summary>
-    public JsonObject? Session { get; }
-
-    /// <summary>The redacted exchange, for messages.</summary>
-    public Exchange Exchange { get; }
-
-    /// <summary>The ETag header value as sent (quotes kept), or null.</summary>
-    public string? ETag => Headers.TryGetValues("ETag", out var values) ? values.FirstOrDefault() : null;
-
-    /// <summary>The media type of the body, or null.</summary>
-    public string? MediaType => ContentHeaders.ContentType?.MediaType;
-}
-
-/// <summary>A problem with a response that a schema or an invariant finds, tied to ledger IDs.</summary>
-public sealed record ContractFinding(string Requirement, string Message, string Url);
-
 /// <summary>
-/// The target under test: its profile, an HTTP client that records, redacts, times out and retries, and
-/// the contract checks every request and response goes through. With no profile it starts the embedded
-/// reference server.
+/// The target under test, as the scenarios call it: the session URLs and the verbs (PUT, GET, DELETE ...) of
+/// every identity, through an HTTP pipeline that records and redacts every exchange
+/// (<see cref="RecordingHandler"/>), checks it against the contract (<see cref="ContractCheckingHandler"/>),
+/// times out, retries and paces (<see cref="ResilienceHandler"/>). It only talks HTTP: whoever hosts the run
+/// starts the embedded reference server, if any, and hands over its profile.
 /// </summary>
-public sealed class Target : IAsyncDisposable
+public sealed class Target : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly ReferenceServer? _embedded;
-    private readonly ContractValidator _validator;
-    private static readonly AsyncLocal<List<ContractFinding>?> CurrentFindings = new();
-    private static readonly AsyncLocal<List<SessionRef>?> CurrentSessions = new();
 
-    private Target(TargetProfile profile, HarnessSettings settings, ReferenceServer? embedded)
+    private Target(TargetProfile profile, HarnessSettings settings)
     {
         Profile = profile;
         Settings = settings;
-        _embedded = embedded;
         Redactor = new Redactor(profile.Secrets);
-        _validator = ContractValidator.Shared();
         var pipeline = new RecordingHandler(Redactor)
         {
-            InnerHandler = new ResilienceHandler(settings) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) } },
+            InnerHandler = new ContractCheckingHandler(ContractValidator.Shared(), Redactor)
+            {
+                InnerHandler = new ResilienceHandler(settings) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) } },
+            },
         };
         _http = new HttpClient(pipeline) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -102,39 +41,18 @@ public sealed class Target : IAsyncDisposable
     /// <summary>Masks the profile's secrets.</summary>
     public Redactor Redactor { get; }
 
-    /// <summary>True when the target is the embedded reference server.</summary>
-    public bool IsEmbedded => _embedded is not null;
+    /// <summary>Findings of the current scenario (schema and invariant problems of responses).</summary>
+    public static IReadOnlyList<ContractFinding>? Findings => ScenarioState.Current?.Findings;
 
-    /// <summary>Findings of the current test flow (schema and invariant problems of responses).</summary>
-    public static List<ContractFinding>? Findings => CurrentFindings.Value;
-
-    /// <summary>Starts (or connects to) the target the settings describe.</summary>
-    public static async Task<Target> StartAsync(HarnessSettings settings)
-    {
-        if (!string.IsNullOrWhiteSpace(settings.ProfilePath))
-        {
-            var loaded = TargetProfile.Load(settings.ProfilePath);
-            return new Target(settings.ProfileLabel is { Length: > 0 } label ? loaded.WithSource(label) : loaded, settings, null);
-        }
-        var server = await ReferenceServer.StartAsync(new ReferenceOptions());
-        var profile = TargetProfile.Parse(server.TargetProfileJson(), "embedded reference server", _ => null);
-        return new Target(profile, settings, server);
-    }
-
-    /// <summary>Begins a test: fresh exchange log, findings and cleanup list for this flow.</summary>
-    public static void BeginTest()
-    {
-        ExchangeLog.Begin();
-        CurrentFindings.Value = [];
-        CurrentSessions.Value = [];
-    }
+    /// <summary>A client for the target the profile describes.</summary>
+    public static Target Connect(TargetProfile profile, HarnessSettings settings) => new(profile, settings);
 
     /// <summary>A new, unique session of a template role (open unless said otherwise), remembered for cleanup.</summary>
     public SessionRef NewSession(string role = "open")
     {
         var template = Profile.Template(role) ?? throw new InvalidOperationException($"the profile has no '{role}' template");
         var session = new SessionRef(template, "mpsdc-" + Guid.NewGuid().ToString("N"));
-        CurrentSessions.Value?.Add(session);
+        ScenarioState.Current?.Add(session);
         return session;
     }
 
@@ -170,37 +88,24 @@ public sealed class Target : IAsyncDisposable
     public Task<MpsdResponse> DeleteServer(Identity caller, SessionRef session, string name) =>
         Send(HttpMethod.Delete, Url(session, $"/servers/{name}"), caller, null, null, []);
 
-    /// <summary>Any request. Headers named here override the caller's; an empty value removes a header.</summary>
+    /// <summary>
+    /// Any request. Headers named here override the caller's; an empty value removes a header. A body with a
+    /// <paramref name="bodyKind"/> must be valid against that schema; without one it is sent as it is.
+    /// </summary>
     public async Task<MpsdResponse> Send(HttpMethod method, string url, Identity? caller, string? body, SchemaKind? bodyKind,
         (string Name, string Value)[] headers, bool quiet = false)
     {
-        if (body is not null && bodyKind is { } kind)
-        {
-            var report = _validator.Validate(kind, body);
-            if (!report.IsValid)
-            {
-                throw new InvalidOperationException($"the suite built a {kind} body the contract refuses ({report.Problem ?? string.Join("; ", report.Violations)}): a bug of the suite, not of the target");
-            }
-        }
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
             request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+            if (bodyKind is { } kind)
+            {
+                request.Options.Set(ContractCheckingHandler.BodyKindKey, kind);
+            }
         }
-        var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["X-Xbl-Contract-Version"] = Profile.ContractVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        foreach (var (name, value) in caller?.Headers ?? new Dictionary<string, string>())
-        {
-            all[name] = value;
-        }
-        foreach (var (name, value) in headers)
-        {
-            all[name] = value;
-        }
-        foreach (var (name, value) in all.Where(h => h.Value.Length > 0))
+        foreach (var (name, value) in Headers(caller, headers))
         {
             if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
             {
@@ -219,64 +124,25 @@ public sealed class Target : IAsyncDisposable
         {
             using var response = await _http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
-            var exchange = quiet ? PlaceholderExchange(method, url) : ExchangeLog.Current?.LastOrDefault() ?? PlaceholderExchange(method, url);
-            var result = new MpsdResponse(response.StatusCode, response.Headers, response.Content.Headers, text, exchange);
-            if (!quiet)
-            {
-                Check(result);
-            }
-            return result;
+            var exchange = (quiet ? null : ScenarioState.Current?.LastExchange) ?? PlaceholderExchange(method, url);
+            return new MpsdResponse(response.StatusCode, response.Headers, response.Content.Headers, text, exchange);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
-            var exchange = ExchangeLog.Current?.LastOrDefault();
+            var exchange = ScenarioState.Current?.LastExchange;
             throw new TargetUnreachableException($"{method} {Redactor.Redact(url)}: {Redactor.Redact(e.Message)}\n{exchange?.Describe()}", e);
         }
     }
 
-    private Exchange PlaceholderExchange(HttpMethod method, string url) =>
-        new(DateTimeOffset.UtcNow, method.Method, Redactor.Redact(url), [], null, null, null, [], null, 0, null, "?");
-
-    /// <summary>Schema and invariant checks on every session document the target sends.</summary>
-    private void Check(MpsdResponse response)
-    {
-        var findings = CurrentFindings.Value;
-        if (findings is null || response.MediaType != "application/json" || response.Body.Length == 0)
-        {
-            return;
-        }
-        var report = _validator.Validate(SchemaKind.Response, response.Body);
-        lock (findings)
-        {
-            if (report.Problem is not null)
-            {
-                findings.Add(new ContractFinding("RESP-TOPLEVEL-FIELDS", "the JSON body is not JSON: " + report.Problem, response.Exchange.Url));
-                return;
-            }
-            foreach (var violation in report.Violations)
-            {
-                findings.Add(new ContractFinding(violation.Requirement ?? "RESP-TOPLEVEL-FIELDS", violation.ToString(), response.Exchange.Url));
-            }
-            if (response.Session is { } session)
-            {
-                findings.AddRange(Invariants.Check(session).Select(f => f with { Url = response.Exchange.Url }));
-            }
-            if (response.ETag is null && response.Session is not null)
-            {
-                findings.Add(new ContractFinding("ETAG-PRESENT", $"{(int)response.Status} with a session but no ETag header", response.Exchange.Url));
-            }
-        }
-    }
-
     /// <summary>
-    /// Leaves every session the current test made, as every user, whatever the outcome. Returns what could
+    /// Leaves every session the current scenario made, as every user, whatever the outcome. Returns what could
     /// not be cleaned up (reported, never hidden).
     /// </summary>
     public async Task<List<string>> CleanUpAsync()
     {
         var problems = new List<string>();
-        var sessions = CurrentSessions.Value ?? [];
-        foreach (var session in sessions.Distinct())
+        var state = ScenarioState.Current;
+        foreach (var session in state?.Sessions ?? [])
         {
             foreach (var user in Profile.Users)
             {
@@ -294,20 +160,35 @@ public sealed class Target : IAsyncDisposable
                 }
             }
         }
-        CurrentSessions.Value = [];
+        state?.ForgetSessions();
         return problems;
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        if (_embedded is not null)
-        {
-            await _embedded.DisposeAsync();
-        }
-    }
-}
+    /// <summary>The target as results describe it: no secrets.</summary>
+    public TargetDescription Describe() =>
+        new(Redactor.Redact(Profile.BaseUrl.ToString()), Profile.Scid, Profile.ContractVersion, Profile.Source,
+            new Dictionary<string, string>(Profile.Templates), Profile.Users.Select(u => u.Name).ToList(), Profile.Server is not null);
 
-/// <summary>The target did not answer (refused, timed out, reset).</summary>
-public sealed class TargetUnreachableException(string message, Exception inner) : Exception(message, inner);
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private Dictionary<string, string> Headers(Identity? caller, (string Name, string Value)[] headers)
+    {
+        var all = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["X-Xbl-Contract-Version"] = Profile.ContractVersion.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (name, value) in caller?.Headers ?? new Dictionary<string, string>())
+        {
+            all[name] = value;
+        }
+        foreach (var (name, value) in headers)
+        {
+            all[name] = value;
+        }
+        return all.Where(h => h.Value.Length > 0).ToDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private Exchange PlaceholderExchange(HttpMethod method, string url) =>
+        new(DateTimeOffset.UtcNow, method.Method, Redactor.Redact(url), [], null, null, null, [], null, 0, null, "?");
+}

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using MpsdConformance.Harness;
+using MpsdConformance.Results;
 
 namespace MpsdConformance.Reporting;
 
@@ -12,7 +12,7 @@ namespace MpsdConformance.Reporting;
 /// </summary>
 public static class AllureWriter
 {
-    private static readonly JsonSerializerOptions Options = ScenarioResults.Json;
+    private static readonly JsonSerializerOptions Options = RunResults.Json;
 
     public static void Write(RunReport report, string resultsDirectory)
     {
@@ -64,7 +64,7 @@ public static class AllureWriter
             File.WriteAllText(Path.Combine(resultsDirectory, $"{uuid}-result.json"), JsonSerializer.Serialize(document, Options));
         }
         File.WriteAllText(Path.Combine(resultsDirectory, "environment.properties"),
-            $"target={report.Target.BaseUrl}\ncontractVersion={report.Target.ContractVersion}\ntool={report.ToolVersion}\ncommit={report.Commit}\nledger={report.LedgerSha256}\nlevel={report.Verdict.Level}\n");
+            $"target={report.Target.BaseUrl}\ncontractVersion={report.Target.ContractVersion}\ntool={report.ToolVersion}\ncommit={report.Commit}\nledger={report.LedgerSha256}\nlevel={Words.Of(report.Verdict.Level)}\n");
         File.WriteAllText(Path.Combine(resultsDirectory, "executor.json"), JsonSerializer.Serialize(new
         {
             name = "mpsd certify",
@@ -89,11 +89,11 @@ public static class AllureWriter
         return labels.ToArray();
     }
 
-    private static string Status(string outcome) => outcome switch
+    private static string Status(Outcome outcome) => outcome switch
     {
-        "passed" => "passed",
-        "failed" => "failed",
-        "error" => "broken",
+        Outcome.Passed => "passed",
+        Outcome.Failed => "failed",
+        Outcome.Error => "broken",
         _ => "skipped",
     };
 

@@ -10,7 +10,6 @@ namespace MpsdConformance.Reporting;
 /// </summary>
 public static class HtmlReport
 {
-    private static readonly string[] Verdicts = ["pass", "fail", "warn", "not-applicable", "inconclusive", "not-run"];
 
     public static string Render(RunReport report)
     {
@@ -21,12 +20,13 @@ public static class HtmlReport
         html.Append("<header>\n<h1>MPSD compliance report</h1>\n");
         html.Append("<p class=\"target\">Target <code>").Append(E(report.Target.BaseUrl)).Append("</code> · scid <code>").Append(E(report.Target.Scid))
             .Append("</code> · contract ").Append(report.Target.ContractVersion).Append(" · ").Append(E(report.Target.Source)).Append("</p>\n");
-        html.Append("<p><span id=\"level-badge\" class=\"badge level-").Append(Slug(v.Level)).Append("\">").Append(E(v.Level)).Append("</span></p>\n");
+        html.Append("<p><span id=\"level-badge\" class=\"badge level-").Append(Slug(Words.Of(v.Level))).Append("\">").Append(E(Words.Of(v.Level))).Append("</span></p>\n");
         html.Append("<ul id=\"counts\" class=\"counts\">");
-        foreach (var verdict in Verdicts)
+        foreach (var (verdict, count) in v.Counts)
         {
-            html.Append("<li class=\"v-").Append(verdict).Append("\"><span id=\"count-").Append(verdict).Append("\" class=\"n\">")
-                .Append(v.Counts[verdict]).Append("</span> ").Append(verdict).Append("</li>");
+            var word = Words.Of(verdict);
+            html.Append("<li class=\"v-").Append(word).Append("\"><span id=\"count-").Append(word).Append("\" class=\"n\">")
+                .Append(count).Append("</span> ").Append(word).Append("</li>");
         }
         html.Append("</ul>\n");
         html.Append("<p class=\"meta\">Run <code>").Append(E(report.RunId)).Append("</code>, ").Append(Time(report.Started)).Append(" to ").Append(Time(report.Finished))
@@ -36,7 +36,7 @@ public static class HtmlReport
         html.Append("<nav class=\"filters\">\n<label><input type=\"checkbox\" id=\"filter-failed\"> failed only</label>\n");
         html.Append("<label>level <select id=\"filter-level\"><option value=\"\">all</option><option>MUST</option><option>SHOULD</option><option>MAY</option></select></label>\n");
         html.Append("<label>verdict <select id=\"filter-verdict\"><option value=\"\">all</option>");
-        foreach (var verdict in Verdicts)
+        foreach (var verdict in Enum.GetValues<Verdict>().Select(Words.Of))
         {
             html.Append("<option>").Append(verdict).Append("</option>");
         }
@@ -48,17 +48,17 @@ public static class HtmlReport
             html.Append("<tbody class=\"area\" data-area=\"").Append(E(area.Key)).Append("\">\n<tr class=\"area-title\"><th colspan=\"4\">").Append(E(area.Key)).Append("</th></tr>\n");
             foreach (var r in area)
             {
-                html.Append("<tr class=\"requirement\" id=\"requirement-").Append(E(r.Id)).Append("\" data-verdict=\"").Append(r.Verdict).Append("\" data-level=\"").Append(r.Level).Append("\">");
+                html.Append("<tr class=\"requirement\" id=\"requirement-").Append(E(r.Id)).Append("\" data-verdict=\"").Append(Words.Of(r.Verdict)).Append("\" data-level=\"").Append(r.Level).Append("\">");
                 html.Append("<td><code>").Append(E(r.Id)).Append("</code></td><td>").Append(r.Level).Append("</td><td>").Append(E(r.Statement));
                 if (r.Readings.Count > 0)
                 {
                     html.Append("<div class=\"reading\">reading chosen: ").Append(E(string.Join(", ", r.Readings))).Append("</div>");
                 }
-                if (r.Verdict is "fail" or "warn")
+                if (r.Verdict.IsBroken())
                 {
                     html.Append(Failure(report, r));
                 }
-                html.Append("</td><td><span class=\"badge v-").Append(r.Verdict).Append("\">").Append(r.Verdict).Append("</span></td></tr>\n");
+                html.Append("</td><td><span class=\"badge v-").Append(Words.Of(r.Verdict)).Append("\">").Append(Words.Of(r.Verdict)).Append("</span></td></tr>\n");
             }
             html.Append("</tbody>\n");
         }
@@ -89,7 +89,7 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    private static string Failure(RunReport report, Harness.RequirementVerdict r)
+    private static string Failure(RunReport report, RequirementVerdict r)
     {
         var text = new StringBuilder();
         text.Append("<details class=\"failure\"><summary>").Append(r.Problems.Count).Append(" problem(s): show the evidence</summary>\n");
@@ -97,7 +97,7 @@ public static class HtmlReport
         {
             text.Append("<p class=\"problem\">").Append(E(problem)).Append("</p>\n");
         }
-        foreach (var result in report.ResultsFor(r.Id).Where(t => t.Outcome is "failed" or "error")
+        foreach (var result in report.ResultsFor(r.Id).Where(t => t.Outcome.IsFailure())
                      .Concat(report.Results.Where(t => t.Findings.Any(f => f.Requirement == r.Id))).Distinct().Take(3))
         {
             text.Append("<h4>").Append(E(result.Name)).Append("</h4>\n");

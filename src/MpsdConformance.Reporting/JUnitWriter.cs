@@ -13,21 +13,21 @@ public static class JUnitWriter
         return new XDocument(new XElement("testsuites",
             new XAttribute("name", "MPSD conformance"),
             new XAttribute("tests", results.Count),
-            new XAttribute("failures", results.Count(r => r.Outcome == "failed")),
-            new XAttribute("errors", results.Count(r => r.Outcome == "error")),
-            new XAttribute("skipped", results.Count(r => r.Outcome is "not-applicable" or "skipped" or "inconclusive" or "not-run")),
+            new XAttribute("failures", results.Count(r => r.Outcome == Outcome.Failed)),
+            new XAttribute("errors", results.Count(r => r.Outcome == Outcome.Error)),
+            new XAttribute("skipped", results.Count(r => r.Outcome is Outcome.NotApplicable or Outcome.Skipped or Outcome.Inconclusive or Outcome.NotRun)),
             new XAttribute("time", Seconds(results.Sum(r => r.DurationMs))),
             suites.OrderBy(s => s.Key, StringComparer.Ordinal).Select(suite => new XElement("testsuite",
                 new XAttribute("name", suite.Key),
                 new XAttribute("tests", suite.Count()),
-                new XAttribute("failures", suite.Count(r => r.Outcome == "failed")),
-                new XAttribute("errors", suite.Count(r => r.Outcome == "error")),
-                new XAttribute("skipped", suite.Count(r => r.Outcome is "not-applicable" or "skipped" or "inconclusive" or "not-run")),
+                new XAttribute("failures", suite.Count(r => r.Outcome == Outcome.Failed)),
+                new XAttribute("errors", suite.Count(r => r.Outcome == Outcome.Error)),
+                new XAttribute("skipped", suite.Count(r => r.Outcome is Outcome.NotApplicable or Outcome.Skipped or Outcome.Inconclusive or Outcome.NotRun)),
                 new XAttribute("time", Seconds(suite.Sum(r => r.DurationMs))),
                 suite.OrderBy(r => r.FullName, StringComparer.Ordinal).Select(TestCase)))));
     }
 
-    private static XElement TestCase(Harness.ScenarioResult result)
+    private static XElement TestCase(ScenarioResult result)
     {
         var element = new XElement("testcase",
             new XAttribute("name", result.Name),
@@ -36,23 +36,23 @@ public static class JUnitWriter
             new XElement("properties", result.Requirements.Select(id => new XElement("property", new XAttribute("name", "requirement"), new XAttribute("value", id)))));
         switch (result.Outcome)
         {
-            case "failed":
+            case Outcome.Failed:
                 element.Add(new XElement("failure", new XAttribute("message", FirstLine(result.Message)), result.Message ?? ""));
                 break;
-            case "error":
+            case Outcome.Error:
                 element.Add(new XElement("error", new XAttribute("message", FirstLine(result.Message)), result.Message ?? ""));
                 break;
-            case "passed":
+            case Outcome.Passed:
                 break;
             default:
-                element.Add(new XElement("skipped", new XAttribute("message", $"{result.Outcome}: {FirstLine(result.Message)}")));
+                element.Add(new XElement("skipped", new XAttribute("message", $"{Words.Of(result.Outcome)}: {FirstLine(result.Message)}")));
                 break;
         }
         return element;
     }
 
     /// <summary>The scenario's class: its full name without the test name.</summary>
-    public static string ClassName(Harness.ScenarioResult result) =>
+    public static string ClassName(ScenarioResult result) =>
         result.FullName.EndsWith("." + result.Name, StringComparison.Ordinal) ? result.FullName[..^(result.Name.Length + 1)] : result.FullName;
 
     public static void Write(RunReport report, string directory) => Build(report).Save(Path.Combine(directory, "junit.xml"));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MpsdConformance.Harness;
+using MpsdConformance.Results;
 
 namespace MpsdConformance.Reporting;
 
@@ -72,22 +72,22 @@ public static class KnownIssues
                 continue;
             }
             var failing = issue.Test is null
-                ? verdict.Verdict is "fail" or "warn"
-                : report.ResultsFor(issue.Requirement).Any(r => Matches(r, issue.Test) && r.Outcome is "failed" or "error");
+                ? verdict.Verdict.IsBroken()
+                : report.ResultsFor(issue.Requirement).Any(r => Matches(r, issue.Test) && r.Outcome.IsFailure());
             if (!failing)
             {
                 problems.Add($"known issue {name} now passes: remove this entry");
             }
         }
-        foreach (var broken in report.Verdict.Requirements.Where(r => r.Verdict is "fail" or "warn" && InRun(r.Id)))
+        foreach (var broken in report.Verdict.Requirements.Where(r => r.Verdict.IsBroken() && InRun(r.Id)))
         {
             var listed = issues.Any(i => i.Requirement == broken.Id && i.Expires >= today
-                && (i.Test is null || report.ResultsFor(broken.Id).Where(r => r.Outcome is "failed" or "error").All(r => Matches(r, i.Test))));
+                && (i.Test is null || report.ResultsFor(broken.Id).Where(r => r.Outcome.IsFailure()).All(r => Matches(r, i.Test))));
             if (listed)
             {
                 continue;
             }
-            problems.Add($"{broken.Verdict} {broken.Id} ({broken.Level}) is not a known issue");
+            problems.Add($"{Words.Of(broken.Verdict)} {broken.Id} ({broken.Level}) is not a known issue");
             paste.Add(JsonSerializer.Serialize(new
             {
                 requirement = broken.Id,

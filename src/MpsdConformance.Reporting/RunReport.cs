@@ -1,11 +1,14 @@
 using System.Security.Cryptography;
 using MpsdConformance.Contract;
-using MpsdConformance.Harness;
 
 namespace MpsdConformance.Reporting;
 
 /// <summary>The target as reports show it: no secrets.</summary>
-public sealed record TargetInfo(string BaseUrl, string Scid, int ContractVersion, string Source);
+public sealed record TargetInfo(string BaseUrl, string Scid, int ContractVersion, string Source)
+{
+    /// <summary>The report's view of the results' target description.</summary>
+    public static TargetInfo Of(TargetDescription target) => new(target.BaseUrl, target.Scid, target.ContractVersion, target.Source);
+}
 
 /// <summary>Everything a report is made from.</summary>
 public sealed record RunReport(

@@ -6,6 +6,7 @@ namespace MpsdConformance.Scenarios;
 /// The documented body rules, from the target's side: a body that breaks one rule (the project's invalid
 /// fixtures, one per requirement) is refused and stores nothing; bodies the docs allow are accepted.
 /// </summary>
+[Order(0)] // first: it holds the scenario that waits for the reservation timer
 public class ContractShape : Scenario
 {
     private static string FixturesRoot()
@@ -136,7 +137,7 @@ public class ContractShape : Scenario
         Expect.That(answered is >= 104, reply, "contractVersion is a contract number");
     }
 
-    [Test, Requirement("TIMER-RESERVED-REMOVAL")]
+    [Test, Order(0), Requirement("TIMER-RESERVED-REMOVAL")] // first: it waits for a timer while the rest run
     public async Task Reservation_IsRemovedAfterReservedRemovalTimeout()
     {
         // The profile's "short-reservations" template (reservedRemovalTimeout of a few seconds) when it has one.

@@ -1,45 +1,63 @@
 using System.Diagnostics;
-using NUnit.Framework.Interfaces;
+using MpsdConformance.Hosting;
 
-[assembly: Parallelizable(ParallelScope.Fixtures)]
+// Every scenario runs in parallel with every other (each on its own sessions, its state per async flow, a fixture
+// instance per test), up to the level of parallelism below.
+[assembly: Parallelizable(ParallelScope.All)]
+[assembly: FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 [assembly: LevelOfParallelism(8)]
 
 namespace MpsdConformance.Scenarios;
 
-/// <summary>Starts (or connects to) the target once for the whole run, and writes the results at the end.</summary>
+/// <summary>
+/// The run the scenarios belong to: the one a host handed over (the command line), or, under
+/// <c>dotnet test</c>, one this fixture hosts itself (the embedded reference server unless MPSD_PROFILE names a
+/// target), whose results it writes to scenario-results.json at the end.
+/// </summary>
 [SetUpFixture]
 public sealed class Suite
 {
-    private static Target? _target;
-    private static DateTimeOffset _started;
+    private static SuiteRun? _run;
+    private static TargetHost? _ownHost;
+
+    /// <summary>The run in progress.</summary>
+    public static SuiteRun Run => _run ?? throw new InvalidOperationException("the suite's run is not started");
 
     /// <summary>The target of this run.</summary>
-    public static Target Target => _target ?? throw new InvalidOperationException("the suite's target is not started");
+    public static Target Target => Run.Target;
 
     [OneTimeSetUp]
     public async Task StartTarget()
     {
-        _started = DateTimeOffset.UtcNow;
+        if (SuiteRun.Hosted is { } hosted)
+        {
+            _run = hosted;
+            return;
+        }
         var settings = HarnessSettings.Read(Environment.GetEnvironmentVariable, name => TestContext.Parameters.Get(name));
-        _target = await Target.StartAsync(settings);
-        TestContext.Progress.WriteLine($"MPSD conformance: target {(_target.IsEmbedded ? "embedded reference server" : _target.Profile.Source)} at {_target.Redactor.Redact(_target.Profile.BaseUrl.ToString())}");
+        _ownHost = await TargetHost.StartAsync(settings.ProfilePath is { Length: > 0 } path ? TargetProfile.Load(path) : null);
+        _run = new SuiteRun(Harness.Target.Connect(_ownHost.Profile, settings));
+        TestContext.Progress.WriteLine($"MPSD conformance: target {_ownHost.Profile.Source} at {_run.Target.Redactor.Redact(_ownHost.Profile.BaseUrl.ToString())}");
     }
 
     [OneTimeTearDown]
     public async Task StopTarget()
     {
-        if (_target is null)
+        if (_ownHost is null || _run is null)
         {
+            _run = null;
             return;
         }
-        var directory = _target.Settings.ResultsDirectory ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "mpsd-results");
-        var path = ScenarioResults.Write(directory, _target.Profile, _target.Redactor, _started);
+        var directory = _run.Target.Settings.ResultsDirectory ?? Path.Combine(TestContext.CurrentContext.WorkDirectory, "mpsd-results");
+        var path = _run.Finish().Write(directory);
         TestContext.Progress.WriteLine($"MPSD conformance: results in {path}");
-        await _target.DisposeAsync();
+        _run.Target.Dispose();
+        await _ownHost.DisposeAsync();
+        (_run, _ownHost) = (null, null);
     }
 }
 
-/// <summary>Base of every scenario: a fresh log per test, cleanup and a recorded result whatever the outcome.</summary>
+/// <summary>Base of every scenario: a fresh state per test, cleanup and a recorded result whatever the outcome.</summary>
 public abstract class Scenario
 {
     private Stopwatch _clock = new();
@@ -67,34 +85,25 @@ public abstract class Scenario
     [SetUp]
     public void BeginScenario()
     {
-        Target.BeginTest();
-        Readings.Begin();
+        ScenarioState.Begin();
         _clock = Stopwatch.StartNew();
     }
 
     [TearDown]
     public async Task EndScenario()
     {
-        var exchanges = ExchangeLog.Current?.ToList() ?? [];
-        var findings = Target.Findings?.ToList() ?? [];
-        var readings = Readings.Recorded?.ToList() ?? [];
+        var state = ScenarioState.Current!;
+        var exchanges = state.Exchanges;
+        var findings = state.Findings;
+        var readings = state.Readings;
         var cleanup = await T.CleanUpAsync();
-        ExchangeLog.End();
+        ScenarioState.End();
         var context = TestContext.CurrentContext;
         // A [TestCase] test carries its method's [Requirement] on the parent suite, so read both.
         var fromMethod = context.Test.Method?.GetCustomAttributes<RequirementAttribute>(true).SelectMany(a => a.Ids) ?? [];
         var requirements = context.Test.Properties[RequirementAttribute.PropertyName].Cast<string>().Concat(fromMethod).Distinct().ToList();
-        var outcome = context.Result.Outcome.Status switch
-        {
-            TestStatus.Passed => "passed",
-            TestStatus.Failed when context.Result.Outcome.Site == FailureSite.Test && context.Result.Outcome.Label == "Error" => "error",
-            TestStatus.Failed => "failed",
-            TestStatus.Skipped => context.Result.Message?.StartsWith("not-applicable", StringComparison.Ordinal) == true ? "not-applicable" : "skipped",
-            TestStatus.Inconclusive => "inconclusive",
-            _ => "not-run",
-        };
         var message = context.Result.Message is { } m ? T.Redactor.Redact(m) : null;
-        ScenarioResults.Add(new ScenarioResult(context.Test.Name, context.Test.FullName, requirements, outcome, message,
+        Suite.Run.Add(new ScenarioResult(context.Test.Name, context.Test.FullName, requirements, SuiteRun.OutcomeOf(context.Result.Outcome, message), message,
             _clock.Elapsed.TotalMilliseconds, exchanges, findings, readings, cleanup));
         foreach (var problem in cleanup)
         {

@@ -10,7 +10,6 @@ public class CertifyCommandTests
     private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
         Environment.SetEnvironmentVariable("MPSD_REPO_ROOT", Repo.Root);
-        Environment.SetEnvironmentVariable("MPSD_NO_BUILD", "1");
         var output = new StringWriter();
         var error = new StringWriter();
         var code = await CommandLine.RunAsync(["certify", .. args], Stream.Null, output, error);

@@ -7,25 +7,25 @@ namespace MpsdConformance.SelfTests.Harness;
 /// <summary>A target that hangs, throttles or talks nonsense makes tests fail with a clear message; nothing hangs.</summary>
 public class MisbehavingTargetTests
 {
-    private static async Task<(ReferenceServer Server, Target Target, string ProfilePath)> Start(Func<Microsoft.AspNetCore.Http.RequestDelegate, Microsoft.AspNetCore.Http.RequestDelegate> interceptor, HarnessSettings? settings = null)
+    private static async Task<(ReferenceServer Server, Target Target)> Start(Func<RequestDelegate, RequestDelegate>? interceptor, HarnessSettings? settings = null)
     {
         var server = await ReferenceServer.StartAsync(new ReferenceOptions { SchemasDirectory = Repo.Schemas, Interceptor = interceptor });
-        var path = Path.Combine(Path.GetTempPath(), "mpsd-profile-" + Guid.NewGuid().ToString("N") + ".json");
-        await File.WriteAllTextAsync(path, server.TargetProfileJson());
-        var target = await Target.StartAsync((settings ?? new HarnessSettings()) with { ProfilePath = path });
-        return (server, target, path);
+        return (server, Connect(server, settings));
     }
+
+    private static Target Connect(ReferenceServer server, HarnessSettings? settings = null) =>
+        Target.Connect(TargetProfile.Parse(server.TargetProfileJson(), "test double", _ => null), settings ?? new HarnessSettings());
 
     [Test]
     public async Task HangingTarget_TimesOut_WithAClearMessage()
     {
-        var (server, target, path) = await Start(next => async context =>
+        var (server, target) = await Start(next => async context =>
         {
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         }, new HarnessSettings { RequestTimeout = TimeSpan.FromMilliseconds(300) });
         await using var _ = server;
-        await using var __ = target;
-        Target.BeginTest();
+        using var __ = target;
+        ScenarioState.Begin();
         var started = DateTime.UtcNow;
         var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
         Assert.Multiple(() =>
@@ -34,14 +34,13 @@ public class MisbehavingTargetTests
             Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(5)));
             Assert.That(ex.Message, Does.Not.Contain(server.Config.Identities[0].Token));
         });
-        File.Delete(path);
     }
 
     [Test]
     public async Task Throttling_IsRetriedHonouringRetryAfter_ThenServed()
     {
         var calls = 0;
-        var (server, target, path) = await Start(next => async context =>
+        var (server, target) = await Start(next => async context =>
         {
             if (Interlocked.Increment(ref calls) <= 2)
             {
@@ -52,28 +51,27 @@ public class MisbehavingTargetTests
             await next(context);
         });
         await using var _ = server;
-        await using var __ = target;
-        Target.BeginTest();
+        using var __ = target;
+        ScenarioState.Begin();
         var reply = await target.Get(target.Profile.Users[0], target.NewSession());
         Assert.Multiple(() =>
         {
             Assert.That(reply.Status, Is.EqualTo(HttpStatusCode.NoContent));
             Assert.That(calls, Is.EqualTo(3));
         });
-        File.Delete(path);
     }
 
     [Test]
     public async Task NonsenseJson_IsAFinding_NotACrash()
     {
-        var (server, target, path) = await Start(next => async context =>
+        var (server, target) = await Start(next => async context =>
         {
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("""{"constants": 5, "members": {"x": {}}}""");
         });
         await using var _ = server;
-        await using var __ = target;
-        Target.BeginTest();
+        using var __ = target;
+        ScenarioState.Begin();
         var reply = await target.Get(target.Profile.Users[0], target.NewSession());
         Assert.Multiple(() =>
         {
@@ -81,23 +79,20 @@ public class MisbehavingTargetTests
             Assert.That(Target.Findings!.Select(f => f.Requirement), Does.Contain("RESP-TOPLEVEL-FIELDS").And.Contain("RESP-MEMBERS-KEYS"));
             Assert.That(Target.Findings!.Select(f => f.Requirement), Does.Contain("ETAG-PRESENT"));
         });
-        File.Delete(path);
     }
 
     [Test]
     public async Task Exchanges_AreRecordedRedacted_AndCleanupLeavesEverySession()
     {
         await using var server = await ReferenceServer.StartAsync(new ReferenceOptions { SchemasDirectory = Repo.Schemas });
-        var path = Path.Combine(Path.GetTempPath(), "mpsd-profile-" + Guid.NewGuid().ToString("N") + ".json");
-        await File.WriteAllTextAsync(path, server.TargetProfileJson());
-        await using var target = await Target.StartAsync(new HarnessSettings { ProfilePath = path });
-        Target.BeginTest();
+        using var target = Connect(server);
+        ScenarioState.Begin();
         var session = target.NewSession();
         var alice = target.Profile.Users[0];
         await target.Put(alice, session, "{\"members\":{\"me\":{\"constants\":{\"system\":{\"xuid\":\"" + alice.Xuid + "\"}}}}}");
-        var exchange = ExchangeLog.Current!.Single();
+        var exchange = ScenarioState.Current!.Exchanges.Single();
         var problems = await target.CleanUpAsync();
-        Target.BeginTest();
+        ScenarioState.Begin();
         var after = await target.Get(alice, session);
         Assert.Multiple(() =>
         {
@@ -107,7 +102,6 @@ public class MisbehavingTargetTests
             Assert.That(after.Status, Is.EqualTo(HttpStatusCode.NoContent), "cleanup left the session, so it is gone");
             Assert.That(server.SessionCount, Is.Zero);
         });
-        File.Delete(path);
     }
 
     [Test]
@@ -116,10 +110,7 @@ public class MisbehavingTargetTests
         Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
             await using var server = await ReferenceServer.StartAsync(new ReferenceOptions { SchemasDirectory = Repo.Schemas });
-            var path = Path.Combine(Path.GetTempPath(), "mpsd-profile-" + Guid.NewGuid().ToString("N") + ".json");
-            await File.WriteAllTextAsync(path, server.TargetProfileJson());
-            await using var target = await Target.StartAsync(new HarnessSettings { ProfilePath = path });
-            File.Delete(path);
+            using var target = Connect(server);
             await target.Put(target.Profile.Users[0], target.NewSession(), """{"bogus":1}""");
         });
     }

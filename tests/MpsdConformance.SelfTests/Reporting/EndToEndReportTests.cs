@@ -45,7 +45,6 @@ public class EndToEndReportTests
         var profile = Path.Combine(work, "profile.json");
         await File.WriteAllTextAsync(profile, server.TargetProfileJson());
         _out = Path.Combine(work, "out");
-        Environment.SetEnvironmentVariable("MPSD_NO_BUILD", "1");
         Environment.SetEnvironmentVariable("MPSD_REPO_ROOT", Repo.Root);
         var output = new StringWriter();
         var error = new StringWriter();

@@ -17,16 +17,16 @@ internal static class SampleRun
             status, reason, [new("Content-Type", "application/json; charset=utf-8")], body, 3.5, null, "alice");
         var results = new List<ScenarioResult>
         {
-            new("Create_ByJoining_Returns201", "MpsdConformance.Scenarios.SessionLifecycle.Create_ByJoining_Returns201", ["PUT-CREATE-201"], "passed", null, 12,
+            new("Create_ByJoining_Returns201", "MpsdConformance.Scenarios.SessionLifecycle.Create_ByJoining_Returns201", ["PUT-CREATE-201"], Outcome.Passed, null, 12,
                 [Put(201, "Created", """{"membersInfo":{"first":0}}""")], [], [], []),
-            new("Update_Returns200_WithANewETag", "MpsdConformance.Scenarios.SessionLifecycle.Update_Returns200_WithANewETag", ["ETAG-PRESENT"], "failed",
+            new("Update_Returns200_WithANewETag", "MpsdConformance.Scenarios.SessionLifecycle.Update_Returns200_WithANewETag", ["ETAG-PRESENT"], Outcome.Failed,
                 "a session answer carries an ETag\n  → PUT http://127.0.0.1:5080/...\n  ← 200 OK", 20, [Put(200, "OK", "{}")],
                 [new ContractFinding("ETAG-PRESENT", "200 with a session but no ETag header", "http://127.0.0.1:5080/x")], [], []),
-            new("GetOfAMissingSession_Returns204Or404", "MpsdConformance.Scenarios.Protocol.GetOfAMissingSession_Returns204Or404", ["GET-MISSING"], "passed", null, 5,
-                [], [], [new("GET-MISSING", "404")], []),
-            new("ProhibitedTopLevelMember_Gets400_AsText", "MpsdConformance.Scenarios.Protocol.ProhibitedTopLevelMember_Gets400_AsText", ["PUT-PROHIBITED-400"], "failed",
+            new("GetOfAMissingSession_Returns204Or404", "MpsdConformance.Scenarios.Protocol.GetOfAMissingSession_Returns204Or404", ["GET-MISSING"], Outcome.Passed, null, 5,
+                [], [], [new ObservedReading("GET-MISSING", "404")], []),
+            new("ProhibitedTopLevelMember_Gets400_AsText", "MpsdConformance.Scenarios.Protocol.ProhibitedTopLevelMember_Gets400_AsText", ["PUT-PROHIBITED-400"], Outcome.Failed,
                 "expected 400 BadRequest <script>alert(1)</script>", 7, [Put(200, "OK", "<b>not escaped?</b>")], [], [], []),
-            new("ServerPrincipal_RemovesAMemberByIndex", "MpsdConformance.Scenarios.Members.ServerPrincipal_RemovesAMemberByIndex", ["MEMBER-DELETE-INDEX"], "not-applicable",
+            new("ServerPrincipal_RemovesAMemberByIndex", "MpsdConformance.Scenarios.Members.ServerPrincipal_RemovesAMemberByIndex", ["MEMBER-DELETE-INDEX"], Outcome.NotApplicable,
                 "not-applicable: the target profile names no server principal", 0, [], [], [], []),
         };
         var verdict = RunVerdict.Judge(ledger, results);

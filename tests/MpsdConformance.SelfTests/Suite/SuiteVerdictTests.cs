@@ -144,7 +144,6 @@ public class SuiteVerdictTests
         await File.WriteAllTextAsync(profile, server.TargetProfileJson());
         var output = new StringWriter();
         var error = new StringWriter();
-        Environment.SetEnvironmentVariable("MPSD_NO_BUILD", "1");
         Environment.SetEnvironmentVariable("MPSD_REPO_ROOT", Repo.Root);
         var exit = await CommandLine.RunAsync(["certify", "--profile", profile, "--out", Path.Combine(work, "out")], Stream.Null, output, error);
         File.Delete(profile);
