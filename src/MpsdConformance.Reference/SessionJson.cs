@@ -43,7 +43,7 @@ internal static class SessionJson
             {
                 node["gamertag"] = member.Gamertag;
             }
-            if (SessionEngine.DeviceToken(member) is { } token)
+            if (ServerWrites.DeviceToken(member) is { } token)
             {
                 node["deviceToken"] = token;
             }

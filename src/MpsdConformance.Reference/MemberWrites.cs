@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace MpsdConformance.Reference;
+
+/// <summary>Writes under <c>members</c>: the caller's own entry (join, accept, leave), reservations, and server writes by index.</summary>
+internal static class MemberWrites
+{
+    /// <summary>Applies one entry of a request's <c>members</c>: <c>me</c>, <c>reserve_N</c>, or an index.</summary>
+    internal static void Apply(Session next, string key, JsonNode? value, Principal principal, bool creating, DateTimeOffset now)
+    {
+        if (key == "me")
+        {
+            ApplyMe(next, value, principal, creating, now);
+            return;
+        }
+        if (key.StartsWith("reserve_", StringComparison.Ordinal))
+        {
+            Reserve(next, key, value, now);
+            return;
+        }
+        ApplyIndex(next, key, value, principal);
+    }
+
+    /// <summary><c>members.me</c>: null leaves; otherwise joins, accepts a reservation, or updates the caller's entry.</summary>
+    private static void ApplyMe(Session next, JsonNode? value, Principal principal, bool creating, DateTimeOffset now)
+    {
+        if (principal.Xuid is not { } xuid)
+        {
+            throw new MpsdError(403, "members.me needs a user principal (an authorization with a xuid claim)");
+        }
+        var existing = next.MemberByXuid(xuid);
+        if (value is not JsonObject me)
+        {
+            if (existing is not null)
+            {
+                next.Members.Remove(existing.Index);
+            }
+            return;
+        }
+        if (existing is null)
+        {
+            if (!creating && next.Visibility != "open")
+            {
+                throw new MpsdError(403, $"joining a {next.Visibility} session needs a reservation");
+            }
+            if (!creating && next.Properties["system"]?["closed"] is JsonValue closed && closed.TryGetValue(out bool isClosed) && isClosed)
+            {
+                throw new MpsdError(403, "the session is closed to new members");
+            }
+            EnsureRoom(next, 1);
+            existing = new Member { Index = next.NextIndex++, Xuid = xuid, JoinTime = now, Gamertag = principal.Identity.Gamertag };
+            Bags.System(existing.Constants)["xuid"] = xuid;
+            if (next.Members.Count == 0 && next.EmptySince is not null)
+            {
+                next.StartTime = now;
+            }
+            next.Members[existing.Index] = existing;
+            ApplyMemberConstants(existing, me, xuid, allowNew: true);
+        }
+        else
+        {
+            var accepting = existing.Reserved;
+            if (accepting)
+            {
+                existing.Reserved = false;
+                existing.JoinTime = now;
+                existing.Gamertag = principal.Identity.Gamertag;
+            }
+            ApplyMemberConstants(existing, me, xuid, allowNew: accepting);
+        }
+        if (me["properties"] is JsonObject memberProperties)
+        {
+            MergeRules.MergeBag(existing.Properties, memberProperties, member: true);
+        }
+    }
+
+    /// <summary><c>members.reserve_N</c>: reserves a place for the user its constants name, once.</summary>
+    private static void Reserve(Session next, string key, JsonNode? value, DateTimeOffset now)
+    {
+        var reservedXuid = value?["constants"]?["system"]?["xuid"]?.GetValue<string>()
+                           ?? throw new MpsdError(400, $"/members/{key}/constants/system/xuid: a reservation names the user's xuid");
+        if (next.MemberByXuid(reservedXuid) is not null)
+        {
+            return; // Already a member or reserved: the same reservation again changes nothing.
+        }
+        EnsureRoom(next, 1);
+        var reserved = new Member { Index = next.NextIndex++, Xuid = reservedXuid, Reserved = true, JoinTime = now };
+        reserved.Constants = MergeRules.Normalize((JsonObject)value!["constants"]!.DeepClone());
+        next.Members[reserved.Index] = reserved;
+    }
+
+    /// <summary><c>members.N</c>: only a server principal writes or (with null) removes another member by index.</summary>
+    private static void ApplyIndex(Session next, string key, JsonNode? value, Principal principal)
+    {
+        if (!principal.IsServer)
+        {
+            throw new MpsdError(403, "request body can't contain existing member references unless the authentication principal includes a server");
+        }
+        var index = int.Parse(key, NumberStyles.None, CultureInfo.InvariantCulture);
+        if (value is not JsonObject update)
+        {
+            next.Members.Remove(index);
+            return;
+        }
+        if (!next.Members.TryGetValue(index, out var member))
+        {
+            throw new MpsdError(400, $"/members/{key}: no member with index {index}");
+        }
+        if (update["properties"] is JsonObject bag)
+        {
+            MergeRules.MergeBag(member.Properties, bag, member: true);
+        }
+    }
+
+    private static void EnsureRoom(Session next, int more)
+    {
+        if (next.Members.Count + more > next.MaxMembers)
+        {
+            throw new MpsdError(403, $"the session is full (maxMembersCount {next.MaxMembers})");
+        }
+    }
+
+    private static void ApplyMemberConstants(Member member, JsonObject me, string xuid, bool allowNew)
+    {
+        if (me["constants"] is not JsonObject constants)
+        {
+            return;
+        }
+        if (constants["system"]?["xuid"] is JsonNode given && given.GetValue<string>() != xuid)
+        {
+            throw new MpsdError(403, "/members/me/constants/system/xuid: members.me is the caller; the xuid must be the caller's");
+        }
+        MergeRules.ApplyConstants(member.Constants, constants, "is fixed once the member joined", allowNew);
+    }
+}
