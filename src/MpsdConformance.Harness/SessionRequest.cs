@@ -64,6 +64,18 @@ public sealed class SessionRequest
         return this;
     }
 
+    /// <summary>
+    /// An existing member by index, <c>members.{index}</c>: its constants and properties as
+    /// <paramref name="build"/> writes them (a user may write only its own entry; others are refused).
+    /// </summary>
+    public SessionRequest MemberAt(int index, Action<Member> build)
+    {
+        var member = new JsonObject();
+        build(new Member(member));
+        Section(_root, "members")[index.ToString(CultureInfo.InvariantCulture)] = member;
+        return this;
+    }
+
     /// <summary>An existing member by index: <c>null</c> removes it (server principals only).</summary>
     public SessionRequest RemoveMember(int index)
     {
@@ -71,18 +83,35 @@ public sealed class SessionRequest
         return this;
     }
 
-    /// <summary>A server entry; <paramref name="build"/> null removes it.</summary>
+    /// <summary>A server entry, <c>servers.{name}</c> (server principals only); <paramref name="build"/> null removes it.</summary>
     public SessionRequest Server(string name, Action<Member>? build)
     {
         if (build is null)
         {
-            Section(_root, "servers")[name] = null;
-            return this;
+            return RemoveServer(name);
         }
         var server = new JsonObject();
         build(new Member(server));
         Section(_root, "servers")[name] = server;
         return this;
+    }
+
+    /// <summary>Removes a server entry: <c>servers.{name}: null</c>.</summary>
+    public SessionRequest RemoveServer(string name)
+    {
+        Section(_root, "servers")[name] = null;
+        return this;
+    }
+
+    /// <summary>
+    /// A body for PUT .../properties, which takes the property bag alone:
+    /// <c>{"system": {...}, "custom": {...}}</c>.
+    /// </summary>
+    public static string PropertiesResource(Action<PropertyBag> build)
+    {
+        var bag = new JsonObject();
+        build(new PropertyBag(bag));
+        return bag.ToJsonString();
     }
 
     /// <summary>The body as JSON text.</summary>
@@ -119,6 +148,28 @@ public sealed class SessionRequest
         public PropertyBag Custom(string name, JsonNode? value)
         {
             Section(bag, "custom")[name] = value;
+            return this;
+        }
+
+        /// <summary>The custom section, present even when no key is written: <c>custom: {}</c>.</summary>
+        public PropertyBag EmptyCustom()
+        {
+            Section(bag, "custom");
+            return this;
+        }
+
+        /// <summary>
+        /// The timeouts as contracts 104 and 105 name them: <c>system.timeouts</c> with <c>reserved</c>,
+        /// <c>inactive</c>, <c>ready</c> and <c>sessionEmpty</c>, each in milliseconds or null (contract 107
+        /// names them <c>reservedRemovalTimeout</c> and so on, see <see cref="System"/>).
+        /// </summary>
+        public PropertyBag Timeouts104(params (string Name, long? Milliseconds)[] timeouts)
+        {
+            var section = Section(Section(bag, "system"), "timeouts");
+            foreach (var (name, milliseconds) in timeouts)
+            {
+                section[name] = milliseconds;
+            }
             return this;
         }
     }

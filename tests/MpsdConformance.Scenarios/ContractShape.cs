@@ -46,8 +46,7 @@ public class ContractShape : Scenario
         Expect.StatusIn(reply, $"a body that breaks the contract at {pointer} is refused (the docs name 400 for bodies invalid on first examination; a target may answer 403 or 409 where the rule is about who may write or what is fixed)",
             HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Conflict, (HttpStatusCode)422);
         var after = await T.Get(Alice, session);
-        Expect.That(JsonNode.DeepEquals(before.Session?["properties"], after.Session?["properties"]) && JsonNode.DeepEquals(before.Session?["members"], after.Session?["members"])
-                    && JsonNode.DeepEquals(before.Session?["constants"], after.Session?["constants"]), after, "the refused body changed nothing");
+        Expect.Unchanged(before, after, "the refused body changed nothing", "/properties", "/members", "/constants");
     }
 
     [TestCase("\"a string\""), TestCase("[1,2]"), TestCase("42"), TestCase("{\"deep\":{\"er\":[{\"x\":null}]}}")]
@@ -55,19 +54,22 @@ public class ContractShape : Scenario
     public async Task CustomProperties_HoldAnyJson(string value)
     {
         var (session, _) = await Create(Alice);
-        var reply = await T.Put(Alice, session, Join(Alice, new JsonObject { ["custom"] = new JsonObject { ["v"] = JsonNode.Parse(value) } }));
+        var reply = await T.Put(Alice, session, Join(Alice, me => me
+            .Properties(p => p
+                .Custom("v", JsonNode.Parse(value)))));
         Expect.Status(reply, HttpStatusCode.OK, "custom holds any JSON value");
-        var me = MemberOf(reply.Session!, Alice.Xuid)?.Member;
-        Expect.That(JsonNode.DeepEquals(me?["properties"]?["custom"]?["v"], JsonNode.Parse(value)), reply, $"the value {value} is stored as written");
+        Expect.Field(reply, Roster.Pointer(reply.Session, Alice.Xuid) + "/properties/custom/v", Json.EqualTo(value), "the value is stored as written");
     }
 
     [Test, Requirement("CONST-CONTRACT-104-NAMES", "CONST-TIMEOUT-VALUES")]
     public async Task Contract105Create_WithThe104TimeoutNames_AndANullTimeout_IsUnderstood()
     {
         var session = T.NewSession();
-        var body = JsonNode.Parse(Join(Alice))!.AsObject();
-        body["constants"] = new JsonObject { ["system"] = new JsonObject { ["timeouts"] = new JsonObject { ["inactive"] = null, ["ready"] = 180000 } } };
-        var reply = await T.Send(HttpMethod.Put, T.Url(session), Alice, Body(body), SchemaKind.Request, [("X-Xbl-Contract-Version", "105")]);
+        var body = SessionRequest.Create()
+            .Constants(c => c
+                .Timeouts104(("inactive", null), ("ready", 180_000)))
+            .Me(Alice);
+        var reply = await T.Send(HttpMethod.Put, T.Url(session), Alice, body, SchemaKind.Request, [("X-Xbl-Contract-Version", "105")]);
         Expect.StatusIn(reply, "a contract 105 create naming timeouts the 104/105 way (409 if the template fixes them differently; never 400, the names and null are documented)",
             HttpStatusCode.Created, HttpStatusCode.Conflict);
     }
@@ -80,7 +82,7 @@ public class ContractShape : Scenario
         var reply = await T.PutRaw(Alice, session, """{"members":{"me":{"properties":{"system":{"ready":true,"active":true}}}}}""");
         Expect.StatusIn(reply, "ready and active are mutually exclusive", HttpStatusCode.BadRequest, HttpStatusCode.Conflict);
         var after = await T.Get(Alice, session);
-        Expect.That(JsonNode.DeepEquals(before.Session?["members"], after.Session?["members"]), after, "the member is unchanged");
+        Expect.Unchanged(before, after, "the member is unchanged", "/members");
     }
 
     [Test, Requirement("PROPS-KEYWORDS-PRIVATE")]
@@ -88,7 +90,9 @@ public class ContractShape : Scenario
     {
         var role = RequireTemplate("private");
         var (session, _) = await Create(Alice, role);
-        var reply = await T.Put(Alice, session, """{"properties":{"system":{"keywords":["lfg"]}}}""");
+        var reply = await T.Put(Alice, session, SessionRequest.Create()
+            .Properties(p => p
+                .System("keywords", new JsonArray("lfg"))));
         Expect.StatusIn(reply, "keywords cannot be set on a private session", HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Conflict);
     }
 
@@ -96,9 +100,11 @@ public class ContractShape : Scenario
     public async Task HostThatIsNoMembersDeviceToken_IsDropped()
     {
         var (session, _) = await Create(Alice);
-        var reply = await T.Put(Alice, session, """{"properties":{"system":{"host":"00000000deadbeef-not-a-device-token"}}}""");
+        var reply = await T.Put(Alice, session, SessionRequest.Create()
+            .Properties(p => p
+                .System("host", "00000000deadbeef-not-a-device-token")));
         Expect.Status(reply, HttpStatusCode.OK, "a host value matching no member's device token is silently dropped, not refused");
-        Expect.That(reply.Session?["properties"]?["system"]?["host"] is null, reply, "the stored session has no host");
+        Expect.Field(reply, "/properties/system/host", Is.Null, "the stored session has no host");
     }
 
     [Test, Requirement("RESP-MATCHMAKING-SERVER")]
@@ -106,10 +112,12 @@ public class ContractShape : Scenario
     {
         var server = ServerPrincipal;
         var (session, _) = await Create(Alice);
-        var reply = await T.Put(server, session, """
-            {"servers":{"matchmaking":{"properties":{"system":{"status":"searching","typicalWait":30,
-             "targetSessionRef":{"scid":"8e9a0f52-6e6b-4c1a-9d2e-1b7c3f0a5d11","templateName":"quick","name":"m"}}}}}}
-            """);
+        var reply = await T.Put(server, session, SessionRequest.Create()
+            .Server("matchmaking", s => s
+                .Properties(p => p
+                    .System("status", "searching")
+                    .System("typicalWait", 30)
+                    .System("targetSessionRef", new JsonObject { ["scid"] = "8e9a0f52-6e6b-4c1a-9d2e-1b7c3f0a5d11", ["templateName"] = "quick", ["name"] = "m" }))));
         Expect.Status(reply, HttpStatusCode.OK, "a server principal writing the matchmaking server entry");
         var mine = FindingsFor("RESP-MATCHMAKING-SERVER");
         Assert.That(mine, Is.Empty, () => string.Join("\n", mine.Select(f => $"[{f.Requirement}] {f.Message}")));
@@ -123,7 +131,7 @@ public class ContractShape : Scenario
         var status = Expect.StatusIn(reply, "DELETE .../members/me by a non-member (404, 204 or 200 unchanged)", HttpStatusCode.NotFound, HttpStatusCode.NoContent, HttpStatusCode.OK);
         Readings.Record("DELETE-MISSING-ELEMENT", status == HttpStatusCode.OK ? "200-unchanged" : ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var after = await T.Get(Alice, session);
-        Expect.That(after.Session is not null && MemberOf(after.Session, Alice.Xuid) is not null, after, "the session and its member are untouched");
+        Expect.Field(after, "/members", Roster.Includes(Alice.Xuid), "the session and its member are untouched");
     }
 
     [Test, Requirement("CONTRACT-VERSION-ECHO")]
@@ -134,7 +142,7 @@ public class ContractShape : Scenario
         Expect.Status(reply, HttpStatusCode.Created, "a contract 105 request creating a session");
         var answered = (int?)reply.Session?["contractVersion"];
         Readings.Record("CONTRACT-VERSION-ECHO", answered == 105 ? "request-version" : "template-version");
-        Expect.That(answered is >= 104, reply, "contractVersion is a contract number");
+        Expect.Field(reply, "/contractVersion", Is.GreaterThanOrEqualTo(104), "contractVersion is a contract number");
     }
 
     [Test, Order(0), Requirement("TIMER-RESERVED-REMOVAL")] // first: it waits for a timer while the rest run
@@ -150,9 +158,10 @@ public class ContractShape : Scenario
         }
         await T.Put(Alice, session, Reserve(Bob.Xuid!));
         var reserved = await T.Get(Alice, session);
-        Expect.That(reserved.Session is not null && MemberOf(reserved.Session, Bob.Xuid) is not null, reserved, "the reservation is there before the timeout");
+        Expect.Field(reserved, "/members", Roster.Includes(Bob.Xuid), "the reservation is there before the timeout");
         await Task.Delay(TimeSpan.FromMilliseconds(timeout + 500));
         var after = await T.Get(Alice, session);
-        Expect.That(after.Session is not null && MemberOf(after.Session, Bob.Xuid) is null, after, "the reservation is gone by the first read after the timeout");
+        Expect.Session(after, "the session outlives the reservation");
+        Expect.Field(after, "/members", Roster.Excludes(Bob.Xuid), "the reservation is gone by the first read after the timeout");
     }
 }

@@ -13,18 +13,23 @@ public class Members : Scenario
         var bob = MemberOf(reserved.Session!, Bob.Xuid);
         Assert.Multiple(() =>
         {
-            Expect.That(carol is not null && bob is not null && carol.Value.Index < bob.Value.Index, reserved, "reserve_0 comes before reserve_1");
-            Expect.That((bool?)bob?.Member["reserved"] == true, reserved, "a reservation shows reserved: true");
-            Expect.That((int?)reserved.Session!["membersInfo"]?["accepted"] == 1, reserved, "accepted counts only members no longer reserved");
+            Expect.Field(reserved, "/members", Roster.Includes(Carol.Xuid), "reserve_0 (Carol) is a member");
+            Expect.Field(reserved, "/members", Roster.Includes(Bob.Xuid), "reserve_1 (Bob) is a member");
+            if (carol is not null && bob is not null)
+            {
+                Expect.That(carol.Value.Index < bob.Value.Index, reserved, $"reserve_0 comes before reserve_1: Carol's index ({carol.Value.Index}) must be below Bob's ({bob.Value.Index})");
+            }
+            Expect.Field(reserved, Roster.Pointer(reserved.Session, Bob.Xuid) + "/reserved", Is.True, "a reservation shows reserved: true");
+            Expect.Field(reserved, "/membersInfo/accepted", Is.EqualTo(1), "accepted counts only members no longer reserved");
         });
         var joined = await T.Put(Bob, session, Join(Bob));
         Expect.Status(joined, HttpStatusCode.OK, "a reserved user's first PUT");
         var accepted = MemberOf(joined.Session!, Bob.Xuid);
         Assert.Multiple(() =>
         {
-            Expect.That(accepted?.Index == bob?.Index, joined, "the reserved member keeps its index");
-            Expect.That(accepted?.Member["reserved"] is null || (bool?)accepted?.Member["reserved"] == false, joined, "reserved is cleared");
-            Expect.That((int?)joined.Session!["membersInfo"]?["accepted"] == 2, joined, "accepted goes up");
+            Expect.Value(joined, "Bob's member index", accepted?.Index, Is.EqualTo(bob?.Index), "the reserved member keeps its index");
+            Expect.Field(joined, Roster.Pointer(joined.Session, Bob.Xuid) + "/reserved", Is.Null.Or.False, "reserved is cleared");
+            Expect.Field(joined, "/membersInfo/accepted", Is.EqualTo(2), "accepted goes up");
         });
     }
 
@@ -35,11 +40,13 @@ public class Members : Scenario
         var aliceIndex = MemberOf(created.Session!, Alice.Xuid)!.Value.Index;
         await T.Put(Bob, session, Join(Bob));
         var before = await T.Get(Bob, session);
-        var body = Body(new JsonObject { ["members"] = new JsonObject { [aliceIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject { ["properties"] = new JsonObject { ["custom"] = new JsonObject { ["pwned"] = true } } } } });
-        var reply = await T.Put(Bob, session, body);
+        var reply = await T.Put(Bob, session, SessionRequest.Create()
+            .MemberAt(aliceIndex, m => m
+                .Properties(p => p
+                    .Custom("pwned", true))));
         Expect.Status(reply, HttpStatusCode.Forbidden, "member properties belong to their user; a user body naming another member by index is refused");
         var after = await T.Get(Bob, session);
-        Expect.That(JsonNode.DeepEquals(before.Session?["members"], after.Session?["members"]), after, "the members are unchanged");
+        Expect.Unchanged(before, after, "the members are unchanged", "/members");
     }
 
     [Test, Requirement("MEMBER-DELETE-INDEX")]
@@ -52,14 +59,18 @@ public class Members : Scenario
         var reply = await T.DeleteMember(server, session, bobIndex);
         Expect.StatusIn(reply, "a server principal deleting a member by index", HttpStatusCode.OK, HttpStatusCode.NoContent);
         var after = await T.Get(Alice, session);
-        Expect.That(after.Session is not null && MemberOf(after.Session, Bob.Xuid) is null, after, "the member is gone");
+        Expect.Session(after, "the session outlives the removed member");
+        Expect.Field(after, "/members", Roster.Excludes(Bob.Xuid), "the member is gone");
     }
 
     [Test, Requirement("SERVERS-PRINCIPAL-ONLY")]
     public async Task UserWritingServers_Gets403()
     {
         var (session, _) = await Create(Alice);
-        var reply = await T.Put(Alice, session, """{"servers":{"arbiter":{"properties":{"custom":{"a":1}}}}}""");
+        var reply = await T.Put(Alice, session, SessionRequest.Create()
+            .Server("arbiter", s => s
+                .Properties(p => p
+                    .Custom("a", 1))));
         Expect.Status(reply, HttpStatusCode.Forbidden, "servers are written only by a server principal");
     }
 
@@ -68,15 +79,23 @@ public class Members : Scenario
     {
         var server = ServerPrincipal;
         var (session, _) = await Create(Alice);
-        var added = await T.Put(server, session, """{"servers":{"arbiter":{"properties":{"custom":{"a":1}}},"relay":{"properties":{"custom":{}}}}}""");
+        var added = await T.Put(server, session, SessionRequest.Create()
+            .Server("arbiter", s => s
+                .Properties(p => p
+                    .Custom("a", 1)))
+            .Server("relay", s => s
+                .Properties(p => p
+                    .EmptyCustom())));
         Expect.Status(added, HttpStatusCode.OK, "a server principal writing server entries");
-        var nulled = await T.Put(server, session, """{"servers":{"arbiter":null}}""");
+        var nulled = await T.Put(server, session, SessionRequest.Create()
+            .RemoveServer("arbiter"));
         var deleted = await T.DeleteServer(server, session, "relay");
         Assert.Multiple(() =>
         {
-            Expect.That(added.Session?["servers"]?["arbiter"] is not null, added, "the entry is stored");
-            Expect.That(nulled.Session?["servers"]?["arbiter"] is null && nulled.Session?["servers"]?["relay"] is not null, nulled, "null removes that entry only");
-            Expect.That(deleted.Session?["servers"]?["relay"] is null, deleted, "DELETE .../servers/{name} removes it");
+            Expect.Field(added, "/servers/arbiter", Is.Not.Null, "the entry is stored");
+            Expect.Field(nulled, "/servers/arbiter", Is.Null, "null removes that entry");
+            Expect.Field(nulled, "/servers/relay", Is.Not.Null, "null removes that entry only: the other stays");
+            Expect.Field(deleted, "/servers/relay", Is.Null, "DELETE .../servers/{name} removes it");
         });
     }
 

@@ -15,10 +15,10 @@ public class MergeRules : Scenario
         Readings.Record("MERGE-CUSTOM-KEYS", nested?.ContainsKey("y") == true ? "deep-merge" : custom?.ContainsKey("gone") == true ? "null-stored" : "top-level-keys");
         Assert.Multiple(() =>
         {
-            Expect.That((int?)custom?["keep"] == 1, reply, "a key the write does not name is kept");
-            Expect.That((string?)custom?["added"] == "v", reply, "a new key is added");
-            Expect.That((int?)nested?["x"] == 9, reply, "a written key takes the new value");
-            Expect.That(custom?["gone"] is null, reply, "a key written as null is removed (or stored as null)");
+            Expect.Field(reply, "/properties/custom/keep", Is.EqualTo(1), "a key the write does not name is kept");
+            Expect.Field(reply, "/properties/custom/added", Is.EqualTo("v"), "a new key is added");
+            Expect.Field(reply, "/properties/custom/nested/x", Is.EqualTo(9), "a written key takes the new value");
+            Expect.Field(reply, "/properties/custom/gone", Is.Null, "a key written as null is removed (or stored as null)");
         });
     }
 
@@ -26,14 +26,18 @@ public class MergeRules : Scenario
     public async Task SystemProperties_AreReplacedWholeFieldByField()
     {
         var (session, _) = await Create(Alice);
-        await T.Put(Alice, session, """{"properties":{"system":{"keywords":["a","b"],"matchmaking":{"serverConnectionString":"s1","targetSessionConstants":{"k":1}}}}}""");
-        var reply = await T.Put(Alice, session, """{"properties":{"system":{"matchmaking":{"serverConnectionString":"s2"}}}}""");
+        await T.Put(Alice, session, SessionRequest.Create()
+            .Properties(p => p
+                .System("keywords", new JsonArray("a", "b"))
+                .System("matchmaking", new JsonObject { ["serverConnectionString"] = "s1", ["targetSessionConstants"] = new JsonObject { ["k"] = 1 } })));
+        var reply = await T.Put(Alice, session, SessionRequest.Create()
+            .Properties(p => p
+                .System("matchmaking", new JsonObject { ["serverConnectionString"] = "s2" })));
         Expect.Status(reply, HttpStatusCode.OK, "writing one system field");
-        var system = reply.Session?["properties"]?["system"];
         Assert.Multiple(() =>
         {
-            Expect.That(system?["keywords"]?.ToJsonString() == """["a","b"]""", reply, "a system field the write does not name is kept");
-            Expect.That(system?["matchmaking"]?["targetSessionConstants"] is null, reply, "a written system field is replaced whole, not merged");
+            Expect.Field(reply, "/properties/system/keywords", Json.EqualTo("""["a","b"]"""), "a system field the write does not name is kept");
+            Expect.Field(reply, "/properties/system/matchmaking/targetSessionConstants", Is.Null, "a written system field is replaced whole, not merged");
         });
     }
 
@@ -43,15 +47,21 @@ public class MergeRules : Scenario
         var session = T.NewSession();
         var body = JoinWithCustomConstants(Alice, new JsonObject { ["mode"] = "ctf" });
         Expect.Status(await T.Put(Alice, session, body), HttpStatusCode.Created, "creating with a custom constant");
-        var same = await T.Put(Alice, session, """{"constants":{"custom":{"mode":"ctf"}}}""");
+        var same = await T.Put(Alice, session, SessionRequest.Create()
+            .Constants(c => c
+                .Custom("mode", "ctf")));
         Expect.StatusIn(same, "re-sending identical constants (the docs allow either answer)", HttpStatusCode.OK, HttpStatusCode.Conflict);
-        var added = await T.Put(Alice, session, """{"constants":{"custom":{"extra":1}}}""");
+        var added = await T.Put(Alice, session, SessionRequest.Create()
+            .Constants(c => c
+                .Custom("extra", 1)));
         var addedStatus = Expect.StatusIn(added, "adding a constant after creation (undocumented: 409, 200 or 400)", HttpStatusCode.Conflict, HttpStatusCode.OK, HttpStatusCode.BadRequest);
         Readings.Record("CONST-FIXED-409", ((int)addedStatus).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var changed = await T.Put(Alice, session, """{"constants":{"custom":{"mode":"dm"}}}""");
+        var changed = await T.Put(Alice, session, SessionRequest.Create()
+            .Constants(c => c
+                .Custom("mode", "dm")));
         Expect.Status(changed, HttpStatusCode.Conflict, "a constant cannot change once the session exists");
         var after = await T.Get(Alice, session);
-        Expect.That((string?)after.Session?["constants"]?["custom"]?["mode"] == "ctf", after, "the stored constant is unchanged");
+        Expect.Field(after, "/constants/custom/mode", Is.EqualTo("ctf"), "the stored constant is unchanged");
     }
 
     [Test, Requirement("NOCOMMIT-NO-STORE")]
@@ -62,8 +72,8 @@ public class MergeRules : Scenario
         var after = await T.Get(Alice, session);
         Assert.Multiple(() =>
         {
-            Expect.That((int?)preview.Session?["properties"]?["custom"]?["x"] == 1, preview, "the answer shows the merge");
-            Expect.That(after.Session?["properties"]?["custom"]?["x"] is null, after, "the stored session is unchanged");
+            Expect.Field(preview, "/properties/custom/x", Is.EqualTo(1), "the answer shows the merge");
+            Expect.Field(after, "/properties/custom/x", Is.Null, "the stored session is unchanged");
         });
     }
 }

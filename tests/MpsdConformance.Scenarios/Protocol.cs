@@ -9,7 +9,8 @@ public class Protocol : Scenario
         var (session, _) = await Create(Alice);
         var read = await T.Get(Alice, session);
         Expect.Status(read, HttpStatusCode.OK, "GET of an existing session");
-        Expect.That(read.MediaType == "application/json" && read.Session is not null, read, "the body is the session as application/json");
+        Expect.Value(read, "the media type", read.MediaType, Is.EqualTo("application/json"), "the body is the session as application/json");
+        Expect.Session(read, "the body is the session as application/json");
     }
 
     [Test, Requirement("GET-MISSING")]
@@ -24,7 +25,8 @@ public class Protocol : Scenario
     public async Task PutProperties_OnAMissingSession_Gets404_AndCreatesNothing()
     {
         var session = T.NewSession();
-        var reply = await T.PutProperties(Alice, session, """{"custom":{"a":1}}""");
+        var reply = await T.PutProperties(Alice, session, SessionRequest.PropertiesResource(p => p
+            .Custom("a", 1)));
         Expect.Status(reply, HttpStatusCode.NotFound, "PUT .../properties never creates a session");
         Expect.StatusIn(await T.Get(Alice, session), "nothing was created", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
     }
@@ -33,14 +35,16 @@ public class Protocol : Scenario
     public async Task PutProperties_HasTheEffectOfASessionPut()
     {
         var (session, _) = await Create(Alice);
-        var reply = await T.PutProperties(Alice, session, """{"system":{"keywords":["k"]},"custom":{"a":{"b":1}}}""");
+        var reply = await T.PutProperties(Alice, session, SessionRequest.PropertiesResource(p => p
+            .System("keywords", new JsonArray("k"))
+            .Custom("a", new JsonObject { ["b"] = 1 })));
         var status = Expect.StatusIn(reply, "PUT .../properties on an existing session", HttpStatusCode.OK, HttpStatusCode.NoContent);
         Readings.Record("PROPSRES-STATUS", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var after = await T.Get(Alice, session);
         Assert.Multiple(() =>
         {
-            Expect.That(after.Session?["properties"]?["custom"]?["a"]?.ToJsonString() == """{"b":1}""", after, "the custom property was written");
-            Expect.That(after.Session?["properties"]?["system"]?["keywords"]?.ToJsonString() == """["k"]""", after, "the system property was written");
+            Expect.Field(after, "/properties/custom/a", Json.EqualTo("""{"b":1}"""), "the custom property was written");
+            Expect.Field(after, "/properties/system/keywords", Json.EqualTo("""["k"]"""), "the system property was written");
         });
     }
 
@@ -49,7 +53,8 @@ public class Protocol : Scenario
     {
         var (session, created) = await Create(Alice);
         await T.Put(Alice, session, Custom(new JsonObject { ["v"] = 1 }));
-        var stale = await T.PutProperties(Alice, session, """{"custom":{"v":2}}""", ("If-Match", ETagOf(created)));
+        var stale = await T.PutProperties(Alice, session, SessionRequest.PropertiesResource(p => p
+            .Custom("v", 2)), ("If-Match", ETagOf(created)));
         Expect.Status(stale, HttpStatusCode.PreconditionFailed, "PUT .../properties with a stale If-Match");
     }
 
@@ -61,7 +66,7 @@ public class Protocol : Scenario
         var body = JsonNode.Parse(Join(Alice))!.AsObject();
         body[member] = member == "contractVersion" ? 107 : member == "correlationId" ? Guid.NewGuid().ToString() : new JsonObject { ["first"] = 0 };
         var reply = await T.PutRaw(Alice, session, body.ToJsonString());
-        Expect.That((int)reply.Status is >= 400 and < 500, reply, $"a body with the prohibited top-level member '{member}' is refused");
+        Expect.Value(reply, "the status", (int)reply.Status, Is.InRange(400, 499), $"a body with the prohibited top-level member '{member}' is refused");
         Expect.StatusIn(await T.Get(Alice, session), "nothing was created", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
     }
 
@@ -70,7 +75,7 @@ public class Protocol : Scenario
     {
         var reply = await T.PutRaw(Alice, T.NewSession(), """{"members":{"me":{}},"etag":"x"}""");
         Expect.Status(reply, HttpStatusCode.BadRequest, "the status-code page's answer for a body invalid on first examination");
-        Expect.That(reply.MediaType == "text/plain", reply, "errors are text/plain");
+        Expect.Value(reply, "the media type", reply.MediaType, Is.EqualTo("text/plain"), "errors are text/plain");
     }
 
     [TestCase("""{"members":{"me":""", TestName = "MalformedJson_Gets400(truncated)")]
@@ -101,7 +106,7 @@ public class Protocol : Scenario
     public async Task WrongMethodOnTheSessionUri_Gets405(string method)
     {
         var (session, _) = await Create(Alice);
-        var reply = await T.Send(new HttpMethod(method), T.Url(session), Alice, "{}", null, []);
+        var reply = await T.Send(new HttpMethod(method), T.Url(session), Alice, SessionRequest.Create(), null, []);
         Expect.Status(reply, HttpStatusCode.MethodNotAllowed, $"{method} is not a method of the session URI");
     }
 
@@ -141,7 +146,8 @@ public class Protocol : Scenario
         }
         var expected = DateTimeOffset.Parse((string)next!, System.Globalization.CultureInfo.InvariantCulture);
         var expires = reserved.ContentHeaders.Expires;
-        Expect.That(expires is not null && Math.Abs((expires.Value - expected).TotalSeconds) < 1, reserved, $"the Expires header carries nextTimer ({next})");
+        Expect.That(expires is not null && Math.Abs((expires.Value - expected).TotalSeconds) < 1, reserved,
+            $"the Expires header ({(expires is null ? "absent" : expires.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture))}) carries nextTimer ({next}) to the second");
     }
 
     [Test]
@@ -150,11 +156,17 @@ public class Protocol : Scenario
     public async Task EverySessionAnswer_IsAValidSessionDocument()
     {
         var (session, _) = await Create(Alice);
-        await T.Put(Bob, session, Join(Bob, new JsonObject { ["custom"] = new JsonObject { ["skill"] = 3 } }));
+        await T.Put(Bob, session, Join(Bob, me => me
+            .Properties(p => p
+                .Custom("skill", 3))));
         await T.Put(Alice, session, Reserve(Carol.Xuid!));
-        var turned = await T.Put(Alice, session, """{"properties":{"system":{"turn":[0],"joinRestriction":"followed"},"custom":{"round":1}}}""");
+        var turned = await T.Put(Alice, session, SessionRequest.Create()
+            .Properties(p => p
+                .System("turn", new JsonArray { 0 })
+                .System("joinRestriction", "followed")
+                .Custom("round", 1)));
         await T.Get(Bob, session);
-        await T.Put(Bob, session, """{"members":{"me":null}}""");
+        await T.Put(Bob, session, SessionRequest.Create().Leave());
         var mine = FindingsFor("RESP-TOPLEVEL-FIELDS", "RESP-REQUIRED-SECTIONS", "RESP-MEMBERS-KEYS", "RESP-MEMBERSINFO-SHAPE", "RESP-MEMBER-FIELDS",
             "RESP-MEMBER-SECTIONS", "RESP-XUID-STRING", "RESP-ENUM-VALUES", "RESP-CONTRACT-VERSION", "RESP-TIMESTAMP-FORMAT", "RESP-LINKED-LIST", "PROPS-TURN-SHAPE");
         Assert.That(mine, Is.Empty, () => "every session document must be valid against response.schema.json and consistent:\n" +

@@ -7,11 +7,12 @@ public class SessionLifecycle : Scenario
     public async Task Create_ByJoining_Returns201_WithTheSession()
     {
         var (_, created) = await Create(Alice);
-        var session = Expect.Session(created, "a 201 carries the whole session");
+        Expect.Session(created, "a 201 carries the whole session");
         Assert.Multiple(() =>
         {
-            Expect.That(created.MediaType == "application/json", created, "201 is application/json");
-            Expect.That(session["constants"] is JsonObject && session["properties"] is JsonObject, created, "constants and properties are present");
+            Expect.Value(created, "the media type", created.MediaType, Is.EqualTo("application/json"), "201 is application/json");
+            Expect.Field(created, "/constants", Is.InstanceOf<JsonObject>(), "constants are present");
+            Expect.Field(created, "/properties", Is.InstanceOf<JsonObject>(), "properties are present");
         });
     }
 
@@ -19,12 +20,12 @@ public class SessionLifecycle : Scenario
     public async Task Create_ByJoining_MakesTheCallerAMember()
     {
         var (_, created) = await Create(Alice);
-        var me = MemberOf(Expect.Session(created, "the created session"), Alice.Xuid);
+        var me = Roster.Pointer(Expect.Session(created, "the created session"), Alice.Xuid);
         Assert.Multiple(() =>
         {
-            Expect.That(me is not null, created, "the caller is a member, its xuid in constants.system");
-            Expect.That(me?.Member["joinTime"] is JsonValue, created, "joinTime is set");
-            Expect.That((int?)created.Session!["membersInfo"]?["count"] == 1, created, "membersInfo.count is 1");
+            Expect.Field(created, "/members", Roster.Includes(Alice.Xuid), "the caller is a member, its xuid in constants.system");
+            Expect.Field(created, me + "/joinTime", Json.Scalar, "joinTime is set");
+            Expect.Field(created, "/membersInfo/count", Is.EqualTo(1), "membersInfo.count is 1");
         });
     }
 
@@ -38,7 +39,7 @@ public class SessionLifecycle : Scenario
         {
             foreach (var reply in new[] { created, updated, read })
             {
-                Expect.That(!string.IsNullOrEmpty(reply.ETag), reply, "a session answer carries an ETag");
+                Expect.Value(reply, "the ETag header", reply.ETag, Is.Not.Null.And.Not.Empty, "a session answer carries an ETag");
             }
         });
     }
@@ -50,11 +51,11 @@ public class SessionLifecycle : Scenario
         var body = JoinWithCustomConstants(Alice, new JsonObject { ["mode"] = "capture-the-flag" });
         var created = await T.Put(Alice, session, body);
         Expect.Status(created, HttpStatusCode.Created, "creating a session with constants of the title");
-        var constants = Expect.Session(created, "the created session")["constants"];
+        Expect.Session(created, "the created session");
         Assert.Multiple(() =>
         {
-            Expect.That((string?)constants?["custom"]?["mode"] == "capture-the-flag", created, "the request's constants are in the session");
-            Expect.That(constants?["system"] is JsonObject, created, "constants.system holds the template's system constants");
+            Expect.Field(created, "/constants/custom/mode", Is.EqualTo("capture-the-flag"), "the request's constants are in the session");
+            Expect.Field(created, "/constants/system", Is.InstanceOf<JsonObject>(), "constants.system holds the template's system constants");
         });
     }
 
@@ -62,7 +63,7 @@ public class SessionLifecycle : Scenario
     public async Task CreateWithNoMembers_Returns204_AndNoSessionExists()
     {
         var session = T.NewSession();
-        var reply = await T.Put(Alice, session, "{}");
+        var reply = await T.Put(Alice, session, SessionRequest.Create());
         Expect.Status(reply, HttpStatusCode.NoContent, "a create that leaves nobody in a sessionEmptyTimeout-0 session creates nothing");
         var read = await T.Get(Alice, session);
         var status = Expect.StatusIn(read, "a session that does not exist", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
@@ -81,10 +82,10 @@ public class SessionLifecycle : Scenario
         Readings.Record("MEMBER-INDEX-ASSIGN", first == 0 ? "start-0" : first == 1 ? "start-1" : $"start-{first}");
         Assert.Multiple(() =>
         {
-            Expect.That(bob is not null, joined, "the joining user is a member");
-            Expect.That(bob?.Index == nextBefore, joined, $"the new member gets index membersInfo.next ({nextBefore}) from before the join");
-            Expect.That((int?)joined.Session!["membersInfo"]?["count"] == 2, joined, "count is 2");
-            Expect.That(Target.Findings?.All(f => f.Requirement != "RESP-LINKED-LIST") ?? true, joined, "the member list is a consistent linked list");
+            Expect.Field(joined, "/members", Roster.Includes(Bob.Xuid), "the joining user is a member");
+            Expect.Value(joined, "Bob's member index", bob?.Index, Is.EqualTo(nextBefore), "the new member gets index membersInfo.next from before the join");
+            Expect.Field(joined, "/membersInfo/count", Is.EqualTo(2), "count is 2");
+            Expect.Value(joined, "the RESP-LINKED-LIST findings", FindingsFor("RESP-LINKED-LIST").Select(f => f.Message), Is.Empty, "the member list is a consistent linked list");
         });
     }
 
@@ -94,7 +95,7 @@ public class SessionLifecycle : Scenario
         var (session, _) = await Create(Alice);
         var updated = await T.Put(Alice, session, Custom(new JsonObject { ["map"] = "harbor" }));
         Expect.Status(updated, HttpStatusCode.OK, "a PUT to an existing session applies the change");
-        Expect.That((string?)updated.Session?["properties"]?["custom"]?["map"] == "harbor", updated, "the answer is the whole session with the change");
+        Expect.Field(updated, "/properties/custom/map", Is.EqualTo("harbor"), "the answer is the whole session with the change");
     }
 
     [Test, Requirement("ETAG-CHANGES")]
@@ -103,7 +104,7 @@ public class SessionLifecycle : Scenario
         var (session, created) = await Create(Alice);
         var before = ETagOf(created);
         var updated = await T.Put(Alice, session, Custom(new JsonObject { ["map"] = "harbor" }));
-        Expect.That(!string.IsNullOrEmpty(updated.ETag) && updated.ETag != before, updated, $"a changed session has a new ETag (was {before})");
+        Expect.Value(updated, "the ETag header", updated.ETag, Is.Not.Null.And.Not.Empty.And.Not.EqualTo(before), "a changed session has a new ETag");
     }
 
     [Test, Requirement("CHANGENUMBER-INCREMENT")]
@@ -111,7 +112,8 @@ public class SessionLifecycle : Scenario
     {
         var (session, created) = await Create(Alice);
         var updated = await T.Put(Alice, session, Custom(new JsonObject { ["map"] = "harbor" }));
-        Expect.That((long?)updated.Session?["changeNumber"] > (long?)created.Session?["changeNumber"], updated, "changeNumber grows with each committed change");
+        Expect.Field(created, "/changeNumber", Is.Not.Null, "a session has a changeNumber");
+        Expect.Field(updated, "/changeNumber", Is.GreaterThan((long)created.Session!["changeNumber"]!), "changeNumber grows with each committed change");
     }
 
     [Test, Requirement("PUT-IDEMPOTENT", "ETAG-CHANGES")]
@@ -127,13 +129,7 @@ public class SessionLifecycle : Scenario
             Readings.Record("ETAG-CHANGES", second.ETag == first.ETag ? "unchanged" : "new-etag");
         }
         Readings.Record("CHANGENUMBER-INCREMENT", (long?)second.Session?["changeNumber"] == (long?)first.Session?["changeNumber"] ? "unchanged" : "plus-one");
-        Assert.Multiple(() =>
-        {
-            foreach (var part in new[] { "constants", "properties", "members", "membersInfo", "servers" })
-            {
-                Expect.That(JsonNode.DeepEquals(first.Session?[part], second.Session?[part]), second, $"{part} is the same after the repeat");
-            }
-        });
+        Expect.Unchanged(first, second, "the session is the same after the repeat", "/constants", "/properties", "/members", "/membersInfo", "/servers");
     }
 
     [Test, Requirement("MEMBER-LEAVE-NULL")]
@@ -141,12 +137,12 @@ public class SessionLifecycle : Scenario
     {
         var (session, _) = await Create(Alice);
         await T.Put(Bob, session, Join(Bob));
-        var left = await T.Put(Bob, session, """{"members":{"me":null}}""");
+        var left = await T.Put(Bob, session, SessionRequest.Create().Leave());
         Expect.Status(left, HttpStatusCode.OK, "a member leaving a session others are still in");
         Assert.Multiple(() =>
         {
-            Expect.That(MemberOf(left.Session!, Bob.Xuid) is null, left, "the caller is gone");
-            Expect.That(MemberOf(left.Session!, Alice.Xuid) is not null, left, "the other member stays");
+            Expect.Field(left, "/members", Roster.Excludes(Bob.Xuid), "the caller is gone");
+            Expect.Field(left, "/members", Roster.Includes(Alice.Xuid), "the other member stays");
         });
     }
 
@@ -157,7 +153,8 @@ public class SessionLifecycle : Scenario
         await T.Put(Bob, session, Join(Bob));
         var left = await T.DeleteMe(Bob, session);
         Expect.Status(left, HttpStatusCode.OK, "DELETE .../members/me of a member, others remaining");
-        Expect.That(left.Session is not null && MemberOf(left.Session, Bob.Xuid) is null, left, "the answer is the session without the caller");
+        Expect.Session(left, "the answer is the session without the caller");
+        Expect.Field(left, "/members", Roster.Excludes(Bob.Xuid), "the answer is the session without the caller");
     }
 
     [TestCase(false), TestCase(true)]
@@ -165,7 +162,7 @@ public class SessionLifecycle : Scenario
     public async Task LastMemberLeaving_Returns204_AndTheSessionIsGone(bool byDelete)
     {
         var (session, _) = await Create(Alice);
-        var left = byDelete ? await T.DeleteMe(Alice, session) : await T.Put(Alice, session, """{"members":{"me":null}}""");
+        var left = byDelete ? await T.DeleteMe(Alice, session) : await T.Put(Alice, session, SessionRequest.Create().Leave());
         Expect.Status(left, HttpStatusCode.NoContent, "the last member leaving a sessionEmptyTimeout-0 session deletes it");
         var read = await T.Get(Alice, session);
         Expect.StatusIn(read, "the session is gone", HttpStatusCode.NoContent, HttpStatusCode.NotFound);

@@ -111,25 +111,8 @@ public abstract class Scenario
         }
     }
 
-    /// <summary><c>{"members":{"me":{...}}}</c> for <paramref name="who"/>, with optional member properties.</summary>
-    protected static string Join(Identity who, JsonObject? properties = null) =>
-        SessionRequest.Create()
-            .Me(who, me =>
-            {
-                if (properties is not null)
-                {
-                    me.Properties(p =>
-                    {
-                        foreach (var (section, fields) in properties)
-                        {
-                            foreach (var (name, value) in (JsonObject)fields!)
-                            {
-                                _ = section == "system" ? p.System(name, value?.DeepClone()) : p.Custom(name, value?.DeepClone());
-                            }
-                        }
-                    });
-                }
-            });
+    /// <summary><c>{"members":{"me":{...}}}</c> for <paramref name="who"/>, with what <paramref name="build"/> writes in the entry.</summary>
+    protected static string Join(Identity who, Action<SessionRequest.Member>? build = null) => SessionRequest.Create().Me(who, build);
 
     /// <summary>A create body: custom constants of the title, and <paramref name="who"/> joining.</summary>
     protected static string JoinWithCustomConstants(Identity who, JsonObject customConstants) =>
@@ -156,9 +139,6 @@ public abstract class Scenario
                     p.Custom(name, value?.DeepClone());
                 }
             });
-
-    /// <summary>A JSON body as text.</summary>
-    protected static string Body(JsonObject body) => body.ToJsonString();
 
     /// <summary>Creates a session of <paramref name="role"/> joined by <paramref name="who"/> and expects 201.</summary>
     protected static async Task<(SessionRef Session, MpsdResponse Created)> Create(Identity who, string role = "open")
@@ -187,9 +167,5 @@ public abstract class Scenario
         Target.Findings?.Where(f => requirements.Contains(f.Requirement)).ToList() ?? [];
 
     /// <summary>The member entry of a xuid, with its index.</summary>
-    protected static (int Index, JsonObject Member)? MemberOf(JsonObject session, string? xuid) =>
-        (session["members"] as JsonObject ?? [])
-            .Where(m => (string?)m.Value?["constants"]?["system"]?["xuid"] == xuid && int.TryParse(m.Key, out _))
-            .Select(m => ((int, JsonObject)?)(int.Parse(m.Key, System.Globalization.CultureInfo.InvariantCulture), (JsonObject)m.Value!))
-            .FirstOrDefault();
+    protected static (int Index, JsonObject Member)? MemberOf(JsonObject session, string? xuid) => Roster.Find(session["members"], xuid);
 }
