@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MpsdConformance.Hosting;
 
 namespace MpsdConformance.SelfTests.Harness;
 
@@ -9,18 +10,27 @@ namespace MpsdConformance.SelfTests.Harness;
 /// </summary>
 public class ExpectTests
 {
+    private TargetHost _host = null!;
     private Target _target = null!;
 
     [OneTimeSetUp]
-    public async Task StartTarget() => _target = await Target.StartAsync(new HarnessSettings());
+    public async Task StartTarget()
+    {
+        _host = await TargetHost.StartAsync(null);
+        _target = Target.Connect(_host.Profile, new HarnessSettings());
+    }
 
     [OneTimeTearDown]
-    public async Task StopTarget() => await _target.DisposeAsync();
+    public async Task StopTarget()
+    {
+        _target.Dispose();
+        await _host.DisposeAsync();
+    }
 
     // A real answer of the embedded reference server: a session Alice created, custom {"map":"harbor","v":{"x":null}}.
     private async Task<MpsdResponse> Created()
     {
-        Target.BeginTest();
+        ScenarioState.Begin();
         var alice = _target.Profile.Users[0];
         var created = await _target.Put(alice, _target.NewSession(), SessionRequest.Create()
             .Properties(p => p
@@ -80,7 +90,7 @@ public class ExpectTests
     [Test]
     public async Task Field_OnAnAnswerWithoutADocument_SaysSo()
     {
-        Target.BeginTest();
+        ScenarioState.Begin();
         var missing = await _target.Get(_target.Profile.Users[0], _target.NewSession());
         Assert.That(FailureOf(() => Expect.Field(missing, "/membersInfo/count", Is.GreaterThan(0), "a session")),
             Does.Contain("at /membersInfo/count: expected greater than 0, found nothing (the response has no session document)\n"));
