@@ -12,7 +12,7 @@ namespace MpsdConformance.Reporting;
 /// </summary>
 public static class AllureWriter
 {
-    private static readonly JsonSerializerOptions Options = RunResults.Json;
+    private static readonly JsonSerializerOptions Options = ReportJson.Options;
 
     public static void Write(RunReport report, string resultsDirectory)
     {

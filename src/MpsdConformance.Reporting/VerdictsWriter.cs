@@ -5,7 +5,7 @@ namespace MpsdConformance.Reporting;
 /// <summary>verdicts.json: the machine-readable result (schemas/verdicts.schema.json).</summary>
 public static class VerdictsWriter
 {
-    private static readonly JsonSerializerOptions Options = RunResults.Json;
+    private static readonly JsonSerializerOptions Options = ReportJson.Options;
 
     public static string ToJson(RunReport report) => JsonSerializer.Serialize(new
     {

@@ -76,12 +76,14 @@ public sealed record RunResults(
     /// <summary>The format version this build writes and reads.</summary>
     public const int CurrentSchemaVersion = 1;
 
-    /// <summary>The JSON options of every file of the results model (camelCase, indented, nulls left out).</summary>
+    /// <summary>
+    /// The JSON options of the results file: camelCase, indented, every property written (null included) and
+    /// every property required on reading, so a file either is this contract or is refused.
+    /// </summary>
     public static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
     };
@@ -105,19 +107,24 @@ public sealed record RunResults(
     /// <summary>Reads a results file; a file of another format is an error that says so.</summary>
     public static RunResults Read(string path)
     {
-        RunResults? results;
+        var text = File.ReadAllText(path);
         try
         {
-            results = JsonSerializer.Deserialize<RunResults>(File.ReadAllText(path), Json);
+            using (var document = JsonDocument.Parse(text))
+            {
+                if (document.RootElement.ValueKind != JsonValueKind.Object
+                    || !document.RootElement.TryGetProperty("schemaVersion", out var version)
+                    || version.ValueKind != JsonValueKind.Number
+                    || version.GetInt32() != CurrentSchemaVersion)
+                {
+                    throw new InvalidDataException($"{path}: not a scenario-results file of schemaVersion {CurrentSchemaVersion}");
+                }
+            }
+            return JsonSerializer.Deserialize<RunResults>(text, Json) ?? throw new InvalidDataException($"{path}: not a scenario-results file (null)");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or FormatException)
         {
             throw new InvalidDataException($"{path}: not a scenario-results file ({e.Message})", e);
         }
-        if (results is null || results.SchemaVersion != CurrentSchemaVersion)
-        {
-            throw new InvalidDataException($"{path}: scenario-results schemaVersion {results?.SchemaVersion} is not {CurrentSchemaVersion}");
-        }
-        return results;
     }
 }
