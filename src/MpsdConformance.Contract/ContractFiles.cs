@@ -6,6 +6,9 @@ public static class ContractFiles
     /// <summary>Environment variable that points at another <c>schemas/</c> folder.</summary>
     public const string SchemasDirVariable = "MPSD_SCHEMAS_DIR";
 
+    /// <summary>Environment variable that points at another <c>fixtures/</c> folder.</summary>
+    public const string FixturesDirVariable = "MPSD_FIXTURES_DIR";
+
     /// <summary>The ledger's file name inside the schemas folder.</summary>
     public const string LedgerFileName = "requirements.json";
 
@@ -20,5 +23,32 @@ public static class ContractFiles
             return fromEnvironment;
         }
         return Path.Combine(AppContext.BaseDirectory, "schemas");
+    }
+
+    /// <summary>
+    /// The fixtures folder: <c>$MPSD_FIXTURES_DIR</c> when set; else <c>fixtures/</c> beside the assembly (the
+    /// installed tool ships it there); else the clone's <c>fixtures/</c>, found by walking up from the assembly to
+    /// the folder that holds MpsdConformance.sln; null when there is none.
+    /// </summary>
+    public static string? DefaultFixturesDirectory()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(FixturesDirVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+        var beside = Path.Combine(AppContext.BaseDirectory, "fixtures");
+        if (Directory.Exists(beside))
+        {
+            return beside;
+        }
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MpsdConformance.sln")))
+            {
+                return Path.Combine(dir.FullName, "fixtures");
+            }
+        }
+        return null;
     }
 }

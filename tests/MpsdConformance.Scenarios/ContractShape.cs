@@ -9,17 +9,9 @@ namespace MpsdConformance.Scenarios;
 [Order(0)] // first: it holds the scenario that waits for the reservation timer
 public class ContractShape : Scenario
 {
-    private static string FixturesRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MpsdConformance.sln")))
-            {
-                return Path.Combine(dir.FullName, "fixtures");
-            }
-        }
-        throw new InvalidOperationException("the repository's fixtures folder is not above the test directory");
-    }
+    private static string FixturesRoot() =>
+        ContractFiles.DefaultFixturesDirectory() ?? throw new InvalidOperationException(
+            $"no fixtures folder: set {ContractFiles.FixturesDirVariable}, or run from a clone or the installed tool (which ship fixtures/)");
 
     /// <summary>The first invalid fixture for each requirement the request and properties schemas enforce.</summary>
     public static IEnumerable<TestCaseData> OneBrokenBodyPerRequirement()
