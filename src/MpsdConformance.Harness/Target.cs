@@ -92,13 +92,21 @@ public sealed class Target : IDisposable
     /// Any request. Headers named here override the caller's; an empty value removes a header. A body with a
     /// <paramref name="bodyKind"/> must be valid against that schema; without one it is sent as it is.
     /// </summary>
-    public async Task<MpsdResponse> Send(HttpMethod method, string url, Identity? caller, string? body, SchemaKind? bodyKind,
-        (string Name, string Value)[] headers, bool quiet = false)
+    public Task<MpsdResponse> Send(HttpMethod method, string url, Identity? caller, string? body, SchemaKind? bodyKind,
+        (string Name, string Value)[] headers, bool quiet = false) =>
+        Send(method, url, caller, body is null ? null : Encoding.UTF8.GetBytes(body), bodyKind, headers, quiet);
+
+    /// <summary>A request whose body is raw bytes (invalid UTF-8, a byte-order mark ...), sent as application/json and never schema-checked.</summary>
+    public Task<MpsdResponse> SendBytes(HttpMethod method, string url, Identity? caller, byte[]? body, params (string Name, string Value)[] headers) =>
+        Send(method, url, caller, body, null, headers, quiet: false);
+
+    private async Task<MpsdResponse> Send(HttpMethod method, string url, Identity? caller, byte[]? body, SchemaKind? bodyKind,
+        (string Name, string Value)[] headers, bool quiet)
     {
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
-            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
             if (bodyKind is { } kind)
             {
@@ -148,7 +156,7 @@ public sealed class Target : IDisposable
             {
                 try
                 {
-                    var response = await Send(HttpMethod.Delete, Url(session, "/members/me"), user, null, null, [], quiet: true);
+                    var response = await Send(HttpMethod.Delete, Url(session, "/members/me"), user, (byte[]?)null, null, [], quiet: true);
                     if ((int)response.Status >= 500 || response.Status is HttpStatusCode.Unauthorized)
                     {
                         problems.Add($"{session}: leaving as {user.Name} answered {(int)response.Status}");

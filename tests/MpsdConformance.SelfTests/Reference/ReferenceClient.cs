@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using MpsdConformance.Contract;
 using MpsdConformance.Reference;
 
 namespace MpsdConformance.SelfTests.Reference;
@@ -19,12 +18,22 @@ internal sealed record Reply(HttpStatusCode Status, HttpResponseHeaders Headers,
     public override string ToString() => $"{(int)Status} {Status}: {(Body.Length > 300 ? Body[..300] + "..." : Body)}";
 }
 
-/// <summary>Starts a reference server and talks to it as the built-in identities.</summary>
+/// <summary>
+/// Starts a reference server and talks to it as the built-in identities, through the harness's own client
+/// (<see cref="Target"/>): every exchange goes through the same recording and contract checks as a
+/// certification run, and any finding (schema, member-list invariants, a missing ETag) or a 5xx fails the test.
+/// </summary>
 internal sealed class ReferenceClient : IAsyncDisposable
 {
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
+    // No retries: a 503 with Retry-After is what some tests are about; a generous timeout for slow machines.
+    private static readonly HarnessSettings Settings = new() { MaxRetries = 0, RequestTimeout = TimeSpan.FromSeconds(20) };
+    private readonly Target _target;
 
-    private ReferenceClient(ReferenceServer server) => Server = server;
+    private ReferenceClient(ReferenceServer server)
+    {
+        Server = server;
+        _target = Target.Connect(TargetProfile.Parse(server.TargetProfileJson(), "reference server under test", _ => null), Settings);
+    }
 
     public ReferenceServer Server { get; }
 
@@ -68,109 +77,22 @@ internal sealed class ReferenceClient : IAsyncDisposable
 
     private async Task<Reply> SendBytes(HttpMethod method, string url, IdentityConfig? who, byte[]? body, params (string Name, string Value)[] headers)
     {
-        using var request = new HttpRequestMessage(method, url);
-        if (body is not null)
-        {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
-        }
-        var contractSet = false;
-        foreach (var (name, value) in headers)
-        {
-            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Content ??= new ByteArrayContent([]);
-                request.Content.Headers.Remove("Content-Type");
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", value);
-                continue;
-            }
-            contractSet |= name.Equals("X-Xbl-Contract-Version", StringComparison.OrdinalIgnoreCase);
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-        if (!contractSet)
-        {
-            request.Headers.TryAddWithoutValidation("X-Xbl-Contract-Version", "107");
-        }
-        if (who is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", $"XBL3.0 x={who.UserHash};{who.Token}");
-        }
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        var reply = new Reply(response.StatusCode, response.Headers, response.Content.Headers, text);
-        CheckInvariants(reply);
-        return reply;
-    }
-
-    /// <summary>Every session the server sends must be a valid response document with a consistent member list.</summary>
-    private static void CheckInvariants(Reply reply)
-    {
+        var state = ScenarioState.Begin();
+        // The identity as given, with its own token (a test may call one server with another server's identity).
+        var caller = who is null ? null : new Identity(who.Name, who.Xuid,
+            new Dictionary<string, string> { ["Authorization"] = $"XBL3.0 x={who.UserHash};{who.Token}" });
+        var response = await _target.SendBytes(method, url, caller, body, headers);
+        var reply = new Reply(response.Status, response.Headers, response.ContentHeaders, response.Body);
         var overloaded = reply.Status == HttpStatusCode.ServiceUnavailable && reply.Headers.RetryAfter is not null;
         Assert.That((int)reply.Status < 500 || overloaded, Is.True, $"the reference server answered {reply}");
-        if (reply.MediaType != "application/json")
-        {
-            return;
-        }
-        var report = ContractValidator.Shared(Repo.Schemas).Validate(SchemaKind.Response, reply.Body);
-        Assert.That(report.IsValid, Is.True, $"response breaks the response schema: {report.Problem ?? string.Join("; ", report.Violations)}");
-        Assert.That(reply.ETag, Is.Not.Null.And.Not.Empty, "every session response carries an ETag");
-        Assert.That(SessionInvariants.Check(reply.Session), Is.Empty);
+        Assert.That(state.Findings.Select(f => $"{f.Requirement}: {f.Message}"), Is.Empty, $"the harness's contract checks on {method} {url}");
+        ScenarioState.End();
+        return reply;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _http.Dispose();
+        _target.Dispose();
         await Server.DisposeAsync();
-    }
-}
-
-/// <summary>Consistency rules no schema can express.</summary>
-internal static class SessionInvariants
-{
-    public static List<string> Check(JsonObject session)
-    {
-        var problems = new List<string>();
-        var members = session["members"] as JsonObject ?? [];
-        if (session["membersInfo"] is not JsonObject info)
-        {
-            if (members.Count > 0)
-            {
-                problems.Add("members without membersInfo");
-            }
-            return problems;
-        }
-        int first = (int)info["first"]!, next = (int)info["next"]!, count = (int)info["count"]!, accepted = (int)info["accepted"]!;
-        var visited = 0;
-        var at = first;
-        var previous = -1;
-        while (at != next && visited <= members.Count)
-        {
-            if (members[at.ToString(System.Globalization.CultureInfo.InvariantCulture)] is not JsonObject member)
-            {
-                problems.Add($"linked list points at missing member {at}");
-                break;
-            }
-            if (at <= previous)
-            {
-                problems.Add($"member indexes do not grow along the list ({previous} then {at})");
-            }
-            visited++;
-            previous = at;
-            at = (int)member["next"]!;
-        }
-        if (visited != count || members.Count != count)
-        {
-            problems.Add($"count {count}, list walks {visited}, members has {members.Count}");
-        }
-        var notReserved = members.Count(m => m.Value?["reserved"] is null);
-        if (notReserved != accepted)
-        {
-            problems.Add($"accepted {accepted}, members not reserved {notReserved}");
-        }
-        if (members.Count > 0 && members.Select(m => int.Parse(m.Key, System.Globalization.CultureInfo.InvariantCulture)).Max() >= next)
-        {
-            problems.Add("a member index is not below membersInfo.next");
-        }
-        return problems;
     }
 }
