@@ -1,3 +1,9 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("MpsdConformance.SelfTests")]
+
 namespace MpsdConformance.Cli;
 
 /// <summary>Exit codes every verb shares (ARCHITECTURE.md: scripts and CI depend on them).</summary>
@@ -13,62 +19,73 @@ public static class ExitCodes
     public const int Usage = 2;
 }
 
-/// <summary>The command line: <c>mpsd-conformance &lt;verb&gt; ...</c>.</summary>
+/// <summary>The command line: <c>mpsd &lt;verb&gt; ...</c>, one System.CommandLine parser for every verb.</summary>
 public static class CommandLine
 {
-    internal const string Usage = """
-        usage: mpsd <verb> [options]
+    /// <summary>The command's name in help and messages.</summary>
+    internal const string Name = "mpsd";
 
-        verbs:
-          validate request|properties|response <file-or-folder|->...
-                   check captured payloads against the MPSD contract's JSON Schemas
-          serve [--port N] [--config FILE]
-                   run the reference MPSD server (127.0.0.1) until Ctrl-C
-          certify [--profile FILE] [--out DIR] [--filter EXPR]
-                   run the conformance suite against a target (default: the embedded reference server)
-          report --allure [RUN-DIR]
-                   render a run's Allure results with Allure 3 (npm)
-          help     this text; 'mpsd <verb> --help' for one verb
+    private const string Description = """
+        A conformance suite and contract checker for the Xbox Live Multiplayer Session Directory (MPSD) session API:
+        certify a target against the requirement ledger, check captured payloads against the contract's JSON Schemas,
+        run the reference MPSD server, render reports. 'mpsd <verb> --help' describes one verb.
 
-        exit codes: 0 conformant / all files valid, 1 non-conformant / an invalid file, 2 usage or configuration error
+        exit codes: 0 conformant / every file valid, 1 non-conformant / an invalid file, 2 usage or configuration error
         """;
 
-    /// <summary>Runs one command; returns its exit code. Never throws for bad input.</summary>
+    // Arguments are taken literally: '@file' names a payload, not a response file.
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
+
+    /// <summary>Runs one command; returns its exit code. Never throws for bad input; writes only to the writers given.</summary>
     public static async Task<int> RunAsync(string[] args, Stream stdin, TextWriter stdout, TextWriter stderr, CancellationToken stop = default)
     {
-        if (args.Length == 0)
+        var root = Build(stdin);
+        var parsed = root.Parse(args, Parsing);
+        if (UsageErrors.Find(parsed) is { } problem)
         {
-            await stderr.WriteLineAsync(Usage);
+            await stderr.WriteLineAsync(problem);
             return ExitCodes.Usage;
         }
+        var invocation = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
         try
         {
-            switch (args[0])
-            {
-                case "help" or "--help" or "-h":
-                    await stdout.WriteLineAsync(Usage);
-                    return ExitCodes.Ok;
-                case "--version":
-                    await stdout.WriteLineAsync(typeof(CommandLine).Assembly.GetName().Version?.ToString() ?? "0");
-                    return ExitCodes.Ok;
-                case "validate":
-                    return await ValidateCommand.RunAsync(args[1..], stdin, stdout, stderr);
-                case "certify":
-                    return await CertifyCommand.RunAsync(args[1..], stdout, stderr, stop);
-                case "report":
-                    return await ReportCommand.RunAsync(args[1..], stdout, stderr, stop);
-                case "serve":
-                    return await ServeCommand.RunAsync(args[1..], stdout, stderr, stop);
-                default:
-                    await stderr.WriteLineAsync($"mpsd: unknown verb '{args[0]}'\n\n{Usage}");
-                    return ExitCodes.Usage;
-            }
+            return await parsed.InvokeAsync(invocation, stop);
         }
         catch (UsageException e)
         {
-            await stderr.WriteLineAsync($"mpsd {args[0]}: {e.Message}");
+            await stderr.WriteLineAsync($"{UsageErrors.Prefix(parsed.CommandResult.Command)}: {e.Message}");
             return ExitCodes.Usage;
         }
+    }
+
+    private static Command Build(Stream stdin)
+    {
+        var root = new Command(Name, Description)
+        {
+            new HelpOption { Action = new SummarizedHelpAction() },
+            new VersionOption { Action = new VersionAction() },
+            CertifyCommand.Create(),
+            ValidateCommand.Create(stdin),
+            ServeCommand.Create(),
+            ReportCommand.Create(),
+        };
+        var verb = new Argument<string?>("verb") { Arity = ArgumentArity.ZeroOrOne, Description = "the verb to describe" };
+        var help = new Command("help", "Show this help, or one verb's: 'mpsd help certify' is 'mpsd certify --help'.") { verb };
+        help.SetAction((parsed, stop) => root.Parse(parsed.GetValue(verb) is { } name ? [name, "--help"] : ["--help"], Parsing).InvokeAsync(parsed.InvocationConfiguration, stop));
+        root.Add(help);
+        // No verb: the help, on standard error, as a usage error.
+        root.SetAction(async (parsed, stop) =>
+        {
+            await root.Parse(["--help"], Parsing).InvokeAsync(new InvocationConfiguration { Output = parsed.InvocationConfiguration.Error }, stop);
+            return ExitCodes.Usage;
+        });
+        return root;
     }
 }
 

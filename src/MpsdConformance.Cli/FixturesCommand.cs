@@ -5,26 +5,21 @@ namespace MpsdConformance.Cli;
 /// <summary><c>mpsd validate --fixtures [DIR]</c>: the fixtures against their expectations.</summary>
 internal static class FixturesCommand
 {
-    public static async Task<int> RunAsync(string[] args, string? schemas, TextWriter stdout, TextWriter stderr)
+    /// <summary>Checks the fixtures in <paramref name="directory"/> (null: the project's own, see <see cref="Locations.Fixtures"/>).</summary>
+    public static async Task<int> RunAsync(string? directory, string? schemas, TextWriter stdout, TextWriter stderr)
     {
-        if (args.Length > 1)
+        if (directory is null)
         {
-            throw new UsageException("--fixtures takes at most one folder (default: fixtures)");
+            var locations = Locations.Find();
+            var found = locations.Fixtures
+                ?? throw new UsageException($"no fixtures folder found (looked for {string.Join(" and ", locations.FixturesCandidates)}): name one with --fixtures DIR");
+            directory = Path.GetRelativePath(Environment.CurrentDirectory, found);
         }
-        var directory = args.Length == 1 ? args[0] : "fixtures";
-        if (!Directory.Exists(directory))
+        else if (!Directory.Exists(directory))
         {
-            throw new UsageException($"no fixtures folder '{directory}' (run from the repository root, or name the folder)");
+            throw new UsageException($"no fixtures folder '{directory}' (name an existing folder, or none for the project's own)");
         }
-        ContractValidator validator;
-        try
-        {
-            validator = ContractValidator.Shared(schemas);
-        }
-        catch (ContractLoadException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        var validator = ValidateCommand.Validator(schemas);
         var catalog = FixtureCatalog.Load(directory);
         var failed = 0;
         foreach (var fixture in catalog.Cases)

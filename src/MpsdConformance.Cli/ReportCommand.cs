@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 
 namespace MpsdConformance.Cli;
@@ -5,28 +6,40 @@ namespace MpsdConformance.Cli;
 /// <summary><c>mpsd report --allure [RUN-DIR]</c>: render a run's Allure results with Allure 3 from npm.</summary>
 internal static class ReportCommand
 {
-    private const string Help = """
-        usage: mpsd report --allure [RUN-DIR]
+    private const string Description = """
+        Render a run's Allure results into an HTML report with Allure 3.
 
-        Renders RUN-DIR/allure-results (default: reports/latest) into RUN-DIR/allure-report with Allure 3,
-        installed from npm by the repository's package-lock.json (npm ci runs when it is missing).
+        Renders RUN-DIR/allure-results (default: the clone's reports/latest) into RUN-DIR/allure-report. Allure 3
+        comes from npm as the clone's package-lock.json pins it ('npm ci' runs when it is missing), so this verb needs
+        a clone of MpsdConformance and Node.js with npm.
 
-        exit codes: 0 rendered, 2 no results, Node.js missing, or Allure failed
+        exit codes: 0 rendered, 2 no results, no clone, Node.js missing, or Allure failed
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    /// <summary>The verb.</summary>
+    public static Command Create()
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h")
+        var allure = new Option<bool>("--allure") { Description = "render with Allure 3 (the only renderer, so required)" };
+        var runDirectory = new Argument<string?>("RUN-DIR") { Arity = ArgumentArity.ZeroOrOne, Description = "the run's results folder (default: the clone's reports/latest)" };
+        var command = new Command("report", Description) { allure, runDirectory };
+        command.Validators.Add(result =>
         {
-            await (args.Length == 0 ? stderr : stdout).WriteLineAsync(Help);
-            return args.Length == 0 ? ExitCodes.Usage : ExitCodes.Ok;
-        }
-        if (args[0] != "--allure" || args.Length > 2)
-        {
-            throw new UsageException("usage: mpsd report --allure [RUN-DIR]");
-        }
-        var root = CertifyCommand.RepoRoot() ?? throw new UsageException("cannot find the MpsdConformance repository (run ./mpsd from a clone)");
-        var run = Path.GetFullPath(args.Length == 2 ? args[1] : Path.Combine(root, "reports", "latest"));
+            if (result.GetResult(allure) is null)
+            {
+                result.AddError("name the renderer: --allure (the only one)");
+            }
+        });
+        command.SetAction((parsed, stop) => RunAsync(parsed.GetValue(runDirectory), parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, stop));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? runDirectory, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        var locations = Locations.Find();
+        var root = locations.RepoRoot
+            ?? throw new UsageException($"--allure needs a clone of MpsdConformance (its package.json and package-lock.json pin Allure 3), and none was found "
+                + $"above ${Locations.RepoRootVariable}, the tool's folder or the current directory: run it from a clone, or set {Locations.RepoRootVariable}");
+        var run = Path.GetFullPath(runDirectory ?? Path.Combine(locations.Reports, "latest"));
         var results = Path.Combine(run, "allure-results");
         if (!Directory.Exists(results))
         {

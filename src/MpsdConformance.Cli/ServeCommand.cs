@@ -1,72 +1,71 @@
+using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using MpsdConformance.Reference;
 
 namespace MpsdConformance.Cli;
 
-/// <summary><c>mpsd serve [--port N] [--config FILE]</c>: the reference server, standalone.</summary>
+/// <summary><c>mpsd serve [--port N] [--host ADDRESS] [--config FILE] [--profile-out FILE] [--log]</c>: the reference server, standalone.</summary>
 internal static class ServeCommand
 {
-    private const string Help = """
-        usage: mpsd serve [--port N] [--host ADDRESS] [--config FILE] [--profile-out FILE] [--log]
+    private const string Description = """
+        Run the reference MPSD server until Ctrl-C (or SIGTERM).
 
-        Runs the reference MPSD server until Ctrl-C. It prints its URL and the path of a target profile
-        that points the suite at it (that file holds the server's tokens: keep it private).
-
-        options:
-          --port N            port to listen on (default 5080; 0 picks a free one)
-          --host ADDRESS      address to bind (default 127.0.0.1)
-          --config FILE       scids, templates and token table (default: the built-in configuration:
-                              templates 'quick' (open) and 'closed-club' (private), users alice, bob,
-                              carol, and a server principal, with fresh random tokens)
-          --profile-out FILE  where to write the target profile (default: .build/reference-profile.json)
-          --log               one line per request on standard error (method, path, status, caller name;
-                              never a header or token)
+        It prints its URL and the path of a target profile that points the suite at it ('mpsd certify --profile
+        FILE'); that file holds the server's tokens, so it is written readable by you only.
 
         exit codes: 0 stopped cleanly, 2 bad options or configuration, or the port is taken
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    /// <summary>The verb.</summary>
+    public static Command Create()
     {
-        var port = 5080;
-        var host = "127.0.0.1";
-        string? configPath = null;
-        var profilePath = Path.Combine(".build", "reference-profile.json");
-        var log = false;
-        for (var i = 0; i < args.Length; i++)
+        var port = new Option<int>("--port")
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value");
-            switch (args[i])
+            HelpName = "N",
+            Description = "port to listen on (0 picks a free one)",
+            DefaultValueFactory = _ => 5080,
+            CustomParser = result =>
             {
-                case "--help" or "-h":
-                    await stdout.WriteLineAsync(Help);
-                    return ExitCodes.Ok;
-                case "--port":
-                    var text = Value();
-                    if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
-                    {
-                        throw new UsageException($"--port takes a number from 0 to 65535, not '{text}'");
-                    }
-                    break;
-                case "--host":
-                    host = Value();
-                    if (!System.Net.IPAddress.TryParse(host, out _))
-                    {
-                        throw new UsageException($"--host takes an IP address such as 127.0.0.1, not '{host}'");
-                    }
-                    break;
-                case "--config":
-                    configPath = Value();
-                    break;
-                case "--profile-out":
-                    profilePath = Value();
-                    break;
-                case "--log":
-                    log = true;
-                    break;
-                default:
-                    throw new UsageException($"unknown option '{args[i]}' (see 'mpsd serve --help')");
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 65535)
+                {
+                    result.AddError($"--port takes a number from 0 to 65535, not '{text}'");
+                }
+                return value;
+            },
+        };
+        var host = new Option<string>("--host") { HelpName = "ADDRESS", Description = "address to bind", DefaultValueFactory = _ => "127.0.0.1" };
+        host.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } text && !IPAddress.TryParse(text, out _))
+            {
+                result.AddError($"--host takes an IP address such as 127.0.0.1, not '{text}'");
             }
-        }
+        });
+        var config = new Option<string?>("--config")
+        {
+            HelpName = "FILE",
+            Description = "scids, templates and token table (default: the built-in configuration: templates 'quick' (open) and "
+                + "'closed-club' (private), users alice, bob, carol, and a server principal, with fresh random tokens)",
+        };
+        var profileOut = new Option<string>("--profile-out")
+        {
+            HelpName = "FILE",
+            Description = "where to write the target profile",
+            DefaultValueFactory = _ => Path.Combine(".build", "reference-profile.json"),
+        };
+        var log = new Option<bool>("--log") { Description = "one line per request on standard error (method, path, status, caller name; never a header or token)" };
+        var command = new Command("serve", Description) { port, host, config, profileOut, log };
+        command.SetAction((parsed, stop) => RunAsync(
+            new Settings(parsed.GetValue(port), parsed.GetValue(host)!, parsed.GetValue(config), parsed.GetValue(profileOut)!, parsed.GetValue(log)),
+            parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, stop));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, CancellationToken stop)
+    {
+        var (port, host, configPath, profilePath, log) = settings;
         ReferenceConfig config;
         try
         {
@@ -115,4 +114,6 @@ internal static class ServeCommand
         }
         return ExitCodes.Ok;
     }
+
+    private sealed record Settings(int Port, string Host, string? ConfigPath, string ProfilePath, bool Log);
 }

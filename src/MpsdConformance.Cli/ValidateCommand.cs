@@ -1,17 +1,17 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MpsdConformance.Contract;
 
 namespace MpsdConformance.Cli;
 
-/// <summary><c>mpsd validate request|properties|response &lt;file-or-folder|-&gt;...</c></summary>
+/// <summary><c>mpsd validate request|properties|response &lt;file-or-folder|-&gt;...</c> and <c>mpsd validate --fixtures [DIR]</c>.</summary>
 internal static class ValidateCommand
 {
-    private const string Help = """
-        usage: mpsd validate request|properties|response <file-or-folder|->... [--json] [--verbose] [--undocumented]
-               mpsd validate --fixtures [DIR]
+    private const string Description = """
+        Check captured payloads against the MPSD contract's JSON Schemas (schemas/*.schema.json).
 
-        Checks captured payloads against the MPSD contract's JSON Schemas (schemas/*.schema.json):
+        The kind (request|properties|response) names the schema:
           request      the body of PUT .../sessions/{name}
           properties   the body of PUT .../sessions/{name}/properties
           response     a session document MPSD returned
@@ -20,17 +20,12 @@ internal static class ValidateCommand
         A folder is searched recursively for *.json files; '-' reads one payload from standard input.
         Files that are empty, binary, not UTF-8, not JSON or larger than 10 MB get a FAIL line saying so.
 
-        'mpsd validate --fixtures' checks the project's own fixtures (default: ./fixtures): every valid/
-        payload passes, every invalid/ payload fails at the JSON Pointer its expected-failures.json names.
+        'mpsd validate --fixtures [DIR]' checks the project's own fixtures instead (default: the clone's fixtures/,
+        else the fixtures/ installed beside the tool): every valid/ payload passes, every invalid/ payload fails at
+        the JSON Pointer its expected-failures.json names.
 
-        options:
-          --json          one JSON document on standard output instead of lines (every violation, with
-                          schema location and ledger IDs)
-          --verbose       after a FAIL line, one indented line per further violation
-          --undocumented  also list fields the docs do not describe (informational, never a failure)
-          --schemas DIR   use the schemas in DIR instead of the shipped copy
-
-        exit codes: 0 every file valid, 1 any file invalid, 2 usage error
+        exit codes: 0 every file valid (every fixture as expected), 1 any file invalid, 2 usage error (unknown kind,
+        missing file, unreadable schemas)
         """;
 
     private static readonly JsonSerializerOptions JsonOutput = new()
@@ -40,72 +35,74 @@ internal static class ValidateCommand
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static async Task<int> RunAsync(string[] args, Stream stdin, TextWriter stdout, TextWriter stderr)
+    /// <summary>The verb, reading '-' from <paramref name="stdin"/>.</summary>
+    public static Command Create(Stream stdin)
     {
-        var inputs = new List<string>();
-        bool json = false, verbose = false, undocumented = false;
-        string? schemas = null;
-        for (var i = 0; i < args.Length; i++)
+        var kind = new Argument<string?>("kind") { Arity = ArgumentArity.ZeroOrOne, Description = "request|properties|response: which schema the payloads must satisfy" };
+        var paths = new Argument<string[]>("paths") { Arity = ArgumentArity.ZeroOrMore, Description = "payload files, folders (searched for *.json), or - for standard input" };
+        var json = new Option<bool>("--json") { Description = "one JSON document on standard output instead of lines (every violation, with its schema location and ledger IDs)" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "after a FAIL line, one indented line per further violation" };
+        var undocumented = new Option<bool>("--undocumented", "--extras") { Description = "also list fields the docs do not describe as 'info:' lines (informational, never a failure)" };
+        var schemas = new Option<string?>("--schemas") { HelpName = "DIR", Description = "use the schemas in DIR instead of the copy shipped with the tool" };
+        var fixtures = new Option<string?>("--fixtures")
         {
-            switch (args[i])
+            HelpName = "DIR",
+            Arity = ArgumentArity.ZeroOrOne,
+            Description = "check the project's fixtures in DIR (default: the clone's fixtures/, else the installed ones) against their expectations",
+        };
+        var command = new Command("validate", Description) { kind, paths, json, verbose, undocumented, schemas, fixtures };
+        command.Validators.Add(result =>
+        {
+            var words = new[] { result.GetValue(kind) }.Concat(result.GetValue(paths) ?? []).OfType<string>().ToList();
+            if (result.GetResult(fixtures) is not null)
             {
-                case "--help" or "-h":
-                    await stdout.WriteLineAsync(Help);
-                    return ExitCodes.Ok;
-                case "--fixtures":
-                    return await FixturesCommand.RunAsync(args[(i + 1)..], schemas, stdout, stderr);
-                case "--json":
-                    json = true;
-                    break;
-                case "--verbose" or "-v":
-                    verbose = true;
-                    break;
-                case "--undocumented" or "--extras":
-                    undocumented = true;
-                    break;
-                case "--schemas":
-                    schemas = i + 1 < args.Length ? args[++i] : throw new UsageException("--schemas needs a folder");
-                    break;
-                case var option when option.StartsWith("--", StringComparison.Ordinal):
-                    throw new UsageException($"unknown option '{option}' (see 'mpsd validate --help')");
-                default:
-                    inputs.Add(args[i]);
-                    break;
+                if (words.Count > 0)
+                {
+                    result.AddError("--fixtures takes at most one folder, and no kind or file");
+                }
             }
-        }
-        if (inputs.Count == 0)
+            else if (words.Count == 0)
+            {
+                result.AddError("name a kind (request, properties or response) and at least one file or folder");
+            }
+            else if (!SchemaKinds.TryParse(words[0], out var parsed))
+            {
+                result.AddError($"unknown kind '{words[0]}': use request, properties or response");
+            }
+            else if (words.Count == 1)
+            {
+                result.AddError($"name at least one file or folder to validate as {parsed.Name()} (or - for standard input)");
+            }
+            else if (words.Count(w => w == "-") > 1)
+            {
+                result.AddError("standard input (-) can be named only once");
+            }
+        });
+        command.SetAction((parsed, _) =>
         {
-            throw new UsageException("name a kind (request, properties or response) and at least one file or folder\n\n" + Help);
-        }
-        if (!SchemaKinds.TryParse(inputs[0], out var kind))
-        {
-            throw new UsageException($"unknown kind '{inputs[0]}': use request, properties or response");
-        }
-        var targets = inputs.Skip(1).ToList();
-        if (targets.Count == 0)
-        {
-            throw new UsageException($"name at least one file or folder to validate as {kind.Name()} (or - for standard input)");
-        }
+            var stdout = parsed.InvocationConfiguration.Output;
+            var stderr = parsed.InvocationConfiguration.Error;
+            if (parsed.GetResult(fixtures) is not null)
+            {
+                return FixturesCommand.RunAsync(parsed.GetValue(fixtures), parsed.GetValue(schemas), stdout, stderr);
+            }
+            SchemaKinds.TryParse(parsed.GetValue(kind)!, out var schemaKind);
+            var options = new Settings(schemaKind, parsed.GetValue(json), parsed.GetValue(verbose), parsed.GetValue(undocumented), parsed.GetValue(schemas));
+            return RunAsync(options, parsed.GetValue(paths)!, stdin, stdout, stderr);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Settings settings, IReadOnlyList<string> targets, Stream stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var (kind, json, verbose, undocumented, schemas) = settings;
         var missing = targets.Where(t => t != "-" && !File.Exists(t) && !Directory.Exists(t)).ToList();
         if (missing.Count > 0)
         {
             throw new UsageException($"no such file or folder: {string.Join(", ", missing)}");
         }
-        if (targets.Count(t => t == "-") > 1)
-        {
-            throw new UsageException("standard input (-) can be named only once");
-        }
 
-        ContractValidator validator;
-        try
-        {
-            validator = ContractValidator.Shared(schemas);
-        }
-        catch (ContractLoadException e)
-        {
-            throw new UsageException(e.Message);
-        }
-
+        var validator = Validator(schemas);
         var results = new List<FileResult>();
         foreach (var target in targets)
         {
@@ -157,6 +154,19 @@ internal static class ValidateCommand
             return ExitCodes.Usage;
         }
         return valid == results.Count ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The contract's validator for <paramref name="schemas"/> (null: the shipped copy); unreadable schemas are a usage error.</summary>
+    internal static ContractValidator Validator(string? schemas)
+    {
+        try
+        {
+            return ContractValidator.Shared(schemas);
+        }
+        catch (ContractLoadException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     private static IEnumerable<string> Expand(string target)
@@ -218,4 +228,6 @@ internal static class ValidateCommand
     }
 
     private sealed record FileResult(string Path, ValidationReport Report);
+
+    private sealed record Settings(SchemaKind Kind, bool Json, bool Verbose, bool Undocumented, string? Schemas);
 }

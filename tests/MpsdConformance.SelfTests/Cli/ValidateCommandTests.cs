@@ -180,7 +180,7 @@ public class ValidateCommandTests
         });
     }
 
-    [TestCase(new string[0], "usage: mpsd <verb>")]
+    [TestCase(new string[0], "mpsd [command] [options]")]
     [TestCase(new[] { "frobnicate" }, "unknown verb 'frobnicate'")]
     [TestCase(new[] { "validate" }, "name a kind")]
     [TestCase(new[] { "validate", "session" }, "unknown kind 'session'")]

@@ -1,0 +1,33 @@
+using MpsdConformance.Results;
+
+namespace MpsdConformance.Cli;
+
+/// <summary>The console summary at the end of <c>mpsd certify</c>: counts, broken requirements, readings, level, where the results are.</summary>
+internal static class CertifySummary
+{
+    /// <summary>Writes the summary lines.</summary>
+    public static async Task WriteAsync(TextWriter stdout, RunVerdict verdict, IReadOnlyList<ScenarioResult> results, TimeSpan elapsed, string output)
+    {
+        var counts = verdict.Counts;
+        var requests = results.Sum(r => r.Exchanges.Count);
+        var testTime = results.Sum(r => r.DurationMs) / 1000;
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync($"{results.Count} scenarios, {requests} requests, {testTime:F1} s of test time, {elapsed.TotalSeconds:F0} s in all");
+        await stdout.WriteLineAsync($"requirements: {counts[Verdict.Pass]} passed, {counts[Verdict.Fail]} failed, {counts[Verdict.Warn]} warned, {counts[Verdict.NotApplicable]} not-applicable, {counts[Verdict.Inconclusive]} inconclusive, {counts[Verdict.NotRun]} not-run");
+        foreach (var broken in verdict.Requirements.Where(r => r.Verdict.IsBroken()))
+        {
+            await stdout.WriteLineAsync($"  {Words.Of(broken.Verdict).ToUpperInvariant()} {broken.Id} ({broken.Level}): {broken.Statement}");
+            foreach (var problem in broken.Problems.Take(3))
+            {
+                await stdout.WriteLineAsync($"       {problem}");
+            }
+        }
+        var readings = verdict.Requirements.Where(r => r.Readings.Count > 0).Select(r => $"{r.Id}={string.Join("/", r.Readings)}").ToList();
+        if (readings.Count > 0)
+        {
+            await stdout.WriteLineAsync($"readings chosen where the docs allow several: {string.Join(", ", readings)}");
+        }
+        await stdout.WriteLineAsync($"level: {Words.Of(verdict.Level)}");
+        await stdout.WriteLineAsync($"results: {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
+    }
+}
