@@ -76,7 +76,8 @@ internal sealed record Locations(string? RepoRoot)
             return "unknown";
         }
         var plus = informational.IndexOf('+', StringComparison.Ordinal);
-        return plus >= 0 && plus < informational.Length - 1 ? informational[(plus + 1)..] : informational;
+        // The SDK appends the full commit SHA; reports show the short form git shows in a clone.
+        return plus >= 0 && plus < informational.Length - 1 ? informational[(plus + 1)..][..Math.Min(7, informational.Length - plus - 1)] : informational;
     }
 
     private static string GitCommit(string root)
