@@ -11,6 +11,7 @@ namespace MpsdConformance.Contract;
 /// <param name="Requirement">For an invalid payload: the ledger ID the violation must carry.</param>
 /// <param name="Rule">For an invalid payload: the rule it breaks, in words.</param>
 /// <param name="Problem">For a payload that is not JSON at all: how the problem message must start.</param>
+/// <param name="Accepted">For an invalid body: how a conformant target may accept it instead of refusing it (the readings allowing it).</param>
 public sealed record FixtureCase(
     SchemaKind Kind,
     string RelativePath,
@@ -19,7 +20,8 @@ public sealed record FixtureCase(
     string? Pointer = null,
     string? Requirement = null,
     string? Rule = null,
-    string? Problem = null)
+    string? Problem = null,
+    IReadOnlyList<AcceptedOutcome>? Accepted = null)
 {
     /// <summary>Readable test name.</summary>
     public override string ToString() => RelativePath;
@@ -115,7 +117,8 @@ public sealed class FixtureCatalog
                 cases.Add(new FixtureCase(kind, Relative(fixturesDirectory, file), file, ExpectValid: false,
                     Pointer: Text(entry, "pointer") ?? "",
                     Requirement: Text(entry, "requirement"),
-                    Rule: Text(entry, "rule")));
+                    Rule: Text(entry, "rule"),
+                    Accepted: AcceptedOutcomes(entry)));
             }
             foreach (var name in manifest.Keys.Where(n => !File.Exists(Path.Combine(invalidDir, n))))
             {
@@ -160,6 +163,15 @@ public sealed class FixtureCatalog
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
     }
+
+    // "accepted": [{"effect", "location", "readings": ["REQ=reading", ...]}]: how a conformant target may accept the body.
+    private static List<AcceptedOutcome> AcceptedOutcomes(JsonElement entry) =>
+        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("accepted", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray()
+                .Select(a => new AcceptedOutcome(Text(a, "effect") ?? "", Text(a, "location") ?? "",
+                    a.TryGetProperty("readings", out var r) && r.ValueKind == JsonValueKind.Array ? r.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : []))
+                .ToList()
+            : [];
 
     private static string? Text(JsonElement entry, string name) =>
         entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String

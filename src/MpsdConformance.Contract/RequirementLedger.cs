@@ -6,8 +6,26 @@ namespace MpsdConformance.Contract;
 /// <summary>One source of a requirement: a doc (by citation key), its section or lines, and the digest item.</summary>
 public sealed record RequirementSource(string Doc, string? Section, string? Lines, string? Quote, string? Digest);
 
+/// <summary>
+/// Invalid bodies a target taking a reading accepts instead of refusing: where (JSON Pointer globs into a PUT
+/// session or /properties body, <c>*</c> for one segment), which offending values (<c>null</c>,
+/// <c>non-string</c>, <c>unknown-key</c>) and what the stored session then shows (<c>removed</c>,
+/// <c>dropped</c>, <c>stored</c>).
+/// </summary>
+public sealed record ReadingAccepts(IReadOnlyList<string> Paths, string Values, string Effect);
+
+/// <summary>The shape of a successful answer of an endpoint under a reading: <c>session</c>, <c>property-bag</c> or <c>none</c>.</summary>
+public sealed record ReadingAnswer(string Endpoint, string Shape);
+
 /// <summary>One reading of an ambiguous point that a conformant target may choose.</summary>
-public sealed record AmbiguityReading(string Id, string Description, bool Reference = false);
+/// <param name="Id">The reading's ID within its requirement.</param>
+/// <param name="Description">What a target taking it does.</param>
+/// <param name="Reference">True for the reading the reference server implements.</param>
+/// <param name="Accepts">Invalid bodies this reading accepts, or null.</param>
+/// <param name="UnknownKeys">Body locations whose key this reading does not recognise, or null.</param>
+/// <param name="Answer">The answer shape this reading gives an endpoint, or null.</param>
+public sealed record AmbiguityReading(string Id, string Description, bool Reference = false, ReadingAccepts? Accepts = null,
+    IReadOnlyList<string>? UnknownKeys = null, ReadingAnswer? Answer = null);
 
 /// <summary>Where the docs are silent or contradict themselves, and every reading allowed.</summary>
 public sealed record Ambiguity(string Kind, IReadOnlyList<string>? Digest, string Summary, IReadOnlyList<AmbiguityReading> Readings);

@@ -13,6 +13,12 @@ public sealed record SchemaViolation(
     string Kind,
     string Message)
 {
+    /// <summary>The <see cref="Kind"/> of a key the schema does not allow where it stands (an unknown key).</summary>
+    public const string UnknownKeyKind = "NoAdditionalPropertiesAllowed";
+
+    /// <summary>True when the violation is a key the schema does not know there.</summary>
+    public bool IsUnknownKey => Kind == UnknownKeyKind;
+
     /// <summary>The nearest ledger ID, or null.</summary>
     public string? Requirement => Requirements.Count > 0 ? Requirements[0] : null;
 
