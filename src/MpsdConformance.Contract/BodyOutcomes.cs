@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace MpsdConformance.Contract;
 
 /// <summary>A way a conformant target may accept a body that breaks a rule, and the readings that allow it.</summary>
-/// <param name="Effect"><c>removed</c>, <c>dropped</c> or <c>stored</c>: what the stored session shows afterwards.</param>
+/// <param name="Effect"><c>removed</c>, <c>dropped</c>, <c>dropped-or-kept</c> or <c>stored</c>: what the stored session shows afterwards.</param>
 /// <param name="Location">The body location (JSON Pointer) the effect is seen at.</param>
 /// <param name="Readings">The readings behind it, <c>REQUIREMENT=reading</c>, one or a combination on the same field.</param>
 public sealed record AcceptedOutcome(string Effect, string Location, IReadOnlyList<string> Readings)

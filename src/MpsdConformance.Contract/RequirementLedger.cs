@@ -88,6 +88,24 @@ public sealed class RequirementLedger
     /// <summary>Citation keys and where they point.</summary>
     public IReadOnlyDictionary<string, CitedDocument> Documents { get; }
 
+    /// <summary>The ledger shipped beside the assembly, loaded once.</summary>
+    public static RequirementLedger Shared() => SharedLedger.Value;
+
+    private static readonly Lazy<RequirementLedger> SharedLedger = new(() => Load());
+
+    /// <summary>
+    /// The shapes a successful answer of <paramref name="endpoint"/> (e.g. <c>PUT properties</c>) may have under the
+    /// ledger's readings: <c>session</c>, <c>property-bag</c>, <c>none</c>; just <c>session</c> where no reading says.
+    /// </summary>
+    public IReadOnlySet<string> AnswerShapes(string endpoint)
+    {
+        var shapes = Requirements.Where(r => r.Ambiguity is not null).SelectMany(r => r.Ambiguity!.Readings)
+            .Where(r => r.Answer is not null && string.Equals(r.Answer.Endpoint, endpoint, StringComparison.OrdinalIgnoreCase))
+            .Select(r => r.Answer!.Shape)
+            .ToHashSet(StringComparer.Ordinal);
+        return shapes.Count > 0 ? shapes : new HashSet<string>(["session"], StringComparer.Ordinal);
+    }
+
     /// <summary>The requirement with this ID, or null.</summary>
     public Requirement? Find(string id) => _byId.GetValueOrDefault(id);
 

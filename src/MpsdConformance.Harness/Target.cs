@@ -24,7 +24,7 @@ public sealed class Target : IDisposable
         Redactor = new Redactor(profile.Secrets);
         var pipeline = new RecordingHandler(Redactor)
         {
-            InnerHandler = new ContractCheckingHandler(ContractValidator.Shared(), Redactor)
+            InnerHandler = new ContractCheckingHandler(ContractValidator.Shared(), Redactor, RequirementLedger.Shared())
             {
                 InnerHandler = new ResilienceHandler(settings) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) } },
             },

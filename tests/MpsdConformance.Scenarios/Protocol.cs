@@ -39,7 +39,8 @@ public class Protocol : Scenario
             .System("keywords", new JsonArray("k"))
             .Custom("a", new JsonObject { ["b"] = 1 })));
         var status = Expect.StatusIn(reply, "PUT .../properties on an existing session", HttpStatusCode.OK, HttpStatusCode.NoContent);
-        Readings.Record("PROPSRES-STATUS", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // 200 with the whole session, 200 with the property bag alone, or 204: the answer's shape is Q7's open question.
+        Readings.Record("PROPSRES-STATUS", status == HttpStatusCode.NoContent ? "204" : reply.Session?.ContainsKey("membersInfo") == true || reply.Session?.ContainsKey("constants") == true ? "200" : "200-properties");
         var after = await T.Get(Alice, session);
         Assert.Multiple(() =>
         {

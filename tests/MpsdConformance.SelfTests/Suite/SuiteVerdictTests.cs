@@ -65,6 +65,33 @@ public class SuiteVerdictTests
         return next(context);
     };
 
+    // A double that edits every PUT body before the reference server sees it: how a target taking another reading
+    // of a body rule behaves (it drops or removes what the reference refuses).
+    private static Func<RequestDelegate, RequestDelegate> EditPutBody(Action<string, JsonObject> edit) => next => async context =>
+    {
+        if (HttpMethods.IsPut(context.Request.Method))
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var text = await reader.ReadToEndAsync();
+            if (TryParse(text) is JsonObject body)
+            {
+                edit(context.Request.Path.Value!, body);
+                text = body.ToJsonString();
+            }
+            context.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(text));
+            context.Request.ContentLength = null;
+        }
+        await next(context);
+    };
+
+    // The system bag of a PUT body: body.system on .../properties, body.properties.system on the session.
+    private static JsonObject? SystemBag(string path, JsonObject body) =>
+        path.EndsWith("/properties", StringComparison.OrdinalIgnoreCase) ? body["system"] as JsonObject
+        : body["properties"] is JsonObject properties ? properties["system"] as JsonObject : null;
+
+    private static IEnumerable<JsonObject> MemberSystemBags(JsonObject body) =>
+        (body["members"] as JsonObject ?? []).Select(m => (m.Value as JsonObject)?["properties"] is JsonObject properties ? properties["system"] : null).OfType<JsonObject>();
+
     public static IEnumerable<TestCaseData> BrokenTargets()
     {
         yield return new TestCaseData(new Double("no ETag header", OnResponse(c => c.Response.Headers.Remove("ETag"))), new[] { "ETAG-PRESENT=fail" });
@@ -97,6 +124,13 @@ public class SuiteVerdictTests
             }
             await next(context);
         }), new[] { "BODY-TOPLEVEL-ALLOWED=fail", "PUT-PROHIBITED-400=warn" });
+        yield return new TestCaseData(new Double("a null joinRestriction is accepted but stored as followed", EditPutBody((path, body) =>
+        {
+            if (SystemBag(path, body) is { } bag && bag.TryGetPropertyValue("joinRestriction", out var value) && value is null)
+            {
+                bag["joinRestriction"] = "followed";
+            }
+        })), new[] { "PROPS-RESTRICTION-VALUES=fail" });
     }
 
     public static IEnumerable<TestCaseData> ConformantTargets()
@@ -126,6 +160,42 @@ public class SuiteVerdictTests
                 c.Request.Headers["X-Xbl-Contract-Version"] = "107";
             }
         })), "HDR-CONTRACT-VERSION", "200-ignored");
+        yield return new TestCaseData(new Double("a null joinRestriction or readRestriction removes the field", EditPutBody((path, body) =>
+        {
+            foreach (var key in new[] { "joinRestriction", "readRestriction" })
+            {
+                if (SystemBag(path, body) is { } bag && bag.TryGetPropertyValue(key, out var value) && value is null)
+                {
+                    bag.Remove(key);
+                }
+            }
+        })), "PROPS-RESTRICTION-VALUES", "null-removes");
+        yield return new TestCaseData(new Double("a host that is not a string is dropped like any unmatched host", EditPutBody((path, body) =>
+        {
+            if (SystemBag(path, body) is { } bag && bag.TryGetPropertyValue("host", out var host) && host?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            {
+                bag.Remove("host");
+            }
+        })), "PROPS-HOST-MUST-MATCH", "non-string-dropped");
+        yield return new TestCaseData(new Double("only initializationGroup is known, and unknown member keys are ignored", EditPutBody((_, body) =>
+        {
+            foreach (var bag in MemberSystemBags(body))
+            {
+                bag.Remove("group");
+            }
+        })), "MEMBER-INIT-GROUP-INTS", "initialization-group");
+        yield return new TestCaseData(new Double("only the subscriptions map is known, and unknown member keys are ignored", EditPutBody((_, body) =>
+        {
+            foreach (var bag in MemberSystemBags(body))
+            {
+                bag.Remove("subscription");
+            }
+        })), "MEMBER-SUBSCRIPTIONS-SHAPE", "subscriptions-map");
+        yield return new TestCaseData(new Double("PUT .../properties answers the property bag alone", RewriteBody((c, body) =>
+            HttpMethods.IsPut(c.Request.Method) && c.Request.Path.Value!.EndsWith("/properties", StringComparison.OrdinalIgnoreCase)
+                && c.Response.StatusCode == 200 && TryParse(body)?["properties"] is JsonObject bag
+                ? bag.ToJsonString()
+                : null)), "PROPSRES-STATUS", "200-properties");
         yield return new TestCaseData(new Double("ETags are bare tokens, not quoted", OnResponse(c =>
         {
             if (c.Response.Headers.ETag.ToString() is { Length: > 2 } tag)
