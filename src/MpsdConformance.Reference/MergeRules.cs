@@ -14,18 +14,13 @@ internal static class MergeRules
     }
 
     /// <summary>
-    /// Session constants in a write to an existing session: PUT-IDEMPOTENT and CONST-FIXED-409 decide how
-    /// identical and new constants are answered; a different value is always a 409.
+    /// Session constants in a write to an existing session: PUT-IDEMPOTENT decides how identical constants are
+    /// answered (accepted, or 409), CONST-FIXED-409 how new ones are (409, stored, or 400); a different value is
+    /// always a 409.
     /// </summary>
-    internal static void ApplySessionConstantsAfterCreation(JsonObject stored, JsonObject request, Readings readings)
-    {
-        const string why = "is fixed once the session exists";
-        if (readings.ConstantsFixedEvenIdentical && request.Any(section => section.Value is not JsonObject { Count: 0 }))
-        {
-            throw new MpsdError(409, $"constants {why}: a write after creation may not name any");
-        }
-        ApplyConstants(stored, request, why, allowNew: readings.NewConstantStatus is null, newStatus: readings.NewConstantStatus ?? 409);
-    }
+    internal static void ApplySessionConstantsAfterCreation(JsonObject stored, JsonObject request, Readings readings) =>
+        ApplyConstants(stored, request, "is fixed once the session exists", allowNew: readings.NewConstantStatus is null,
+            newStatus: readings.NewConstantStatus ?? 409, identicalConflicts: readings.ConstantsFixedEvenIdentical);
 
     /// <summary>Constants a new session shows even when neither the template nor the creator set them (CONST-TIMEOUT-VALUES).</summary>
     internal static void FillDefaults(JsonObject constants, Readings readings)
@@ -37,8 +32,11 @@ internal static class MergeRules
         }
     }
 
-    /// <summary>Constants: identical values are accepted, a different value is a 409, new keys only when allowed (else <paramref name="newStatus"/>).</summary>
-    internal static void ApplyConstants(JsonObject stored, JsonObject request, string why, bool allowNew, int newStatus = 409)
+    /// <summary>
+    /// Constants: identical values are accepted (a 409 when <paramref name="identicalConflicts"/>), a different
+    /// value is a 409, new keys only when allowed (else <paramref name="newStatus"/>).
+    /// </summary>
+    internal static void ApplyConstants(JsonObject stored, JsonObject request, string why, bool allowNew, int newStatus = 409, bool identicalConflicts = false)
     {
         foreach (var section in new[] { "system", "custom" })
         {
@@ -53,7 +51,7 @@ internal static class MergeRules
                 {
                     if (existing.TryGetPropertyValue(name, out var old))
                     {
-                        if (!JsonNode.DeepEquals(old, value))
+                        if (identicalConflicts || !JsonNode.DeepEquals(old, value))
                         {
                             throw new MpsdError(409, $"constants.{section}.{name} {why}");
                         }

@@ -43,7 +43,7 @@ public static class ReferenceReadings
             ("guid-only", "a session name that is not a GUID gets 400 text/plain on every method")),
         Switch("PUT-IDEMPOTENT",
             ("200", "constants identical to the stored ones are accepted as a no-op"),
-            ("409", "any session constant in a write after creation gets 409, identical or not")),
+            ("409", "a session constant identical to the stored one gets 409 too (a new one is CONST-FIXED-409's question)")),
         Switch("BODY-TOPLEVEL-ALLOWED",
             ("role-settings-too", "a top-level roleTypes (mutable role settings) is accepted"),
             ("four-members", "a top-level roleTypes gets 400 like any other extra member")),
@@ -172,11 +172,12 @@ public static class ReferenceReadings
         Switches.ToDictionary(s => s.Requirement, s => s.Reference, StringComparer.Ordinal);
 
     /// <summary>
-    /// A non-reference reading for every switch, chosen so the combination is a coherent server. Pairs avoided:
+    /// A non-reference reading for every switch, chosen so the combination is a coherent server. Pair avoided:
     /// PUT-IDEMPOTENT=409 (identical constants refused) with CONST-FIXED-409=200 (new constants stored), so
-    /// CONST-FIXED-409 takes 400. MEMBER-JOIN-ME=implicit-join with PROPSRES-SAME-AS-PUT=member-only cannot be
-    /// avoided (each has one other reading): a session PUT adds the caller, the properties sub-resource needs
-    /// membership first.
+    /// CONST-FIXED-409 takes 400: every constant after creation is refused, identical ones as a conflict, new
+    /// ones as a bad request. MEMBER-JOIN-ME=implicit-join with PROPSRES-SAME-AS-PUT=member-only cannot be
+    /// avoided (each has one other reading) and is coherent: a session PUT adds the caller, while the
+    /// properties sub-resource serves members only.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Alternative()
     {
