@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using MpsdConformance.Cli;
 using MpsdConformance.Contract;
 using MpsdConformance.Reference;
 
@@ -96,5 +99,35 @@ public class ReadingSwitchTests
             Readings = new Dictionary<string, string> { ["GET-MISSING"] = "404" },
         });
         Assert.That(ReferenceReadings.Flipped(server.Readings), Is.EqualTo(new[] { "GET-MISSING=404" }));
+    }
+
+    [Test]
+    public async Task Serve_WithAReading_SaysSo_AndTakesIt()
+    {
+        var profilePath = Path.Combine(Path.GetTempPath(), "mpsd-profile-" + Guid.NewGuid().ToString("N") + ".json");
+        var output = new StringWriter();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var serving = CommandLine.RunAsync(["serve", "--port", "0", "--profile-out", profilePath, "--reading", "GET-MISSING=404"], Stream.Null, output, TextWriter.Null, stop.Token);
+        try
+        {
+            while (!output.ToString().Contains("press Ctrl-C", StringComparison.Ordinal) && !serving.IsCompleted)
+            {
+                await Task.Delay(50, stop.Token);
+            }
+            Assert.That(output.ToString(), Does.Contain("readings other than the reference ones: GET-MISSING=404"));
+            var profile = JsonNode.Parse(await File.ReadAllTextAsync(profilePath, stop.Token))!;
+            using var http = new HttpClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{profile["baseUrl"]}/serviceconfigs/{profile["scid"]}/sessiontemplates/quick/sessions/{Guid.NewGuid()}");
+            request.Headers.TryAddWithoutValidation("Authorization", (string)profile["users"]![0]!["headers"]!["Authorization"]!);
+            request.Headers.TryAddWithoutValidation("X-Xbl-Contract-Version", "107");
+            using var response = await http.SendAsync(request, stop.Token);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "GET of a missing session under GET-MISSING=404");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            Assert.That(await serving, Is.EqualTo(ExitCodes.Ok));
+            File.Delete(profilePath);
+        }
     }
 }
