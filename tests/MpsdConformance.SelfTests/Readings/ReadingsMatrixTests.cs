@@ -24,13 +24,22 @@ public class ReadingsMatrixTests
         ReferenceReadings.Switches.SelectMany(s => s.Readings.Skip(1).Select(r =>
             new TestCaseData(s.Requirement, r.Id).SetName($"OneFlippedReading_IsConformant_AndRecorded({s.Requirement}={r.Id})")));
 
+    /// <summary>Set by <c>./test.sh</c>: a file the matrix's size and time are written to, for it to print.</summary>
+    public const string SummaryVariable = "MPSD_READINGS_MATRIX_SUMMARY";
+
     [OneTimeTearDown]
     public void PrintTheMatrix()
     {
-        if (_runs > 0)
+        if (_runs == 0)
         {
-            TestContext.Progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"readings matrix: {_runs} certification runs ({ReferenceReadings.Switches.Count} switches), {Clock.Elapsed.TotalSeconds:F1} s in all"));
+            return;
+        }
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"readings matrix: {_runs} certification runs ({ReferenceReadings.Switches.Count} switches), {Clock.Elapsed.TotalSeconds:F1} s in all");
+        TestContext.Progress.WriteLine(summary);
+        if (Environment.GetEnvironmentVariable(SummaryVariable) is { Length: > 0 } path)
+        {
+            File.AppendAllText(path, summary + Environment.NewLine);
         }
     }
 
