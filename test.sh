@@ -32,9 +32,12 @@ if [ ! -x "${MPSD_CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+matrix="$(mktemp)"
+trap 'rm -f "$log" "$matrix"' EXIT
 status=0
-dotnet test "$root/MpsdConformance.sln" -c Release --nologo "$@" 2>&1 | tee "$log" || status=$?
+MPSD_READINGS_MATRIX_SUMMARY="$matrix" dotnet test "$root/MpsdConformance.sln" -c Release --nologo "$@" 2>&1 | tee "$log" || status=$?
+# The readings matrix (the reference server certified under every documented reading) says how big and how long.
+cat "$matrix"
 
 # dotnet test prints one summary per test project; add them up into the plain closing line.
 awk '

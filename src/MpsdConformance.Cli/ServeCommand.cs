@@ -5,7 +5,10 @@ using MpsdConformance.Reference;
 
 namespace MpsdConformance.Cli;
 
-/// <summary><c>mpsd serve [--port N] [--host ADDRESS] [--config FILE] [--profile-out FILE] [--log]</c>: the reference server, standalone.</summary>
+/// <summary>
+/// <c>mpsd serve [--port N] [--host ADDRESS] [--config FILE] [--profile-out FILE] [--log] [--readings SET] [--reading ID=VALUE]...</c>:
+/// the reference server, standalone.
+/// </summary>
 internal static class ServeCommand
 {
     private const string Description = """
@@ -13,6 +16,10 @@ internal static class ServeCommand
 
         It prints its URL and the path of a target profile that points the suite at it ('mpsd certify --profile
         FILE'); that file holds the server's tokens, so it is written readable by you only.
+
+        Where the docs allow several readings (the ledger's ambiguities) it takes the reference one, unless
+        --readings alt (another reading everywhere at once, a coherent combination) or --reading ID=VALUE (one
+        requirement, repeatable, applied after --readings) says otherwise.
 
         exit codes: 0 stopped cleanly, 2 bad options or configuration, or the port is taken
         """;
@@ -56,16 +63,47 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Path.Combine(".build", "reference-profile.json"),
         };
         var log = new Option<bool>("--log") { Description = "one line per request on standard error (method, path, status, caller name; never a header or token)" };
-        var command = new Command("serve", Description) { port, host, config, profileOut, log };
+        var set = new Option<string>("--readings")
+        {
+            HelpName = "SET",
+            Description = $"{ReferenceReadings.ReferenceName} (the ledger's reference readings) or {ReferenceReadings.AlternativeName} (a non-reference reading for every ambiguity, chosen to fit together)",
+            DefaultValueFactory = _ => ReferenceReadings.ReferenceName,
+        };
+        var reading = new Option<string[]>("--reading")
+        {
+            HelpName = "ID=VALUE",
+            Description = "take this reading of one ambiguity of the ledger, e.g. GET-MISSING=404 (repeatable)",
+        };
+        var command = new Command("serve", Description) { port, host, config, profileOut, log, set, reading };
+        command.Validators.Add(result =>
+        {
+            if (new Option[] { set, reading }.Any(o => result.GetResult(o) is { Implicit: false, Tokens.Count: 0 }))
+            {
+                return; // a missing value, reported as such
+            }
+            try
+            {
+                Readings(result.GetValue(set), result.GetValue(reading));
+            }
+            catch (ReferenceConfigException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
         command.SetAction((parsed, stop) => RunAsync(
-            new Settings(parsed.GetValue(port), parsed.GetValue(host)!, parsed.GetValue(config), parsed.GetValue(profileOut)!, parsed.GetValue(log)),
+            new Settings(parsed.GetValue(port), parsed.GetValue(host)!, parsed.GetValue(config), parsed.GetValue(profileOut)!, parsed.GetValue(log),
+                Readings(parsed.GetValue(set), parsed.GetValue(reading))),
             parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, stop));
         return command;
     }
 
+    // The set named by --readings, then each --reading applied in order; throws naming what is unknown.
+    private static IReadOnlyDictionary<string, string> Readings(string? set, string[]? pairs) =>
+        ReferenceReadings.Apply(pairs ?? [], ReferenceReadings.Named(set ?? ReferenceReadings.ReferenceName));
+
     private static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
-        var (port, host, configPath, profilePath, log) = settings;
+        var (port, host, configPath, profilePath, log, readings) = settings;
         ReferenceConfig config;
         try
         {
@@ -84,6 +122,7 @@ internal static class ServeCommand
                 Host = host,
                 Port = port,
                 RequestLog = log ? line => stderr.WriteLine(line) : null,
+                Readings = readings,
             }, stop);
         }
         catch (IOException e)
@@ -101,6 +140,10 @@ internal static class ServeCommand
             }
             await stdout.WriteLineAsync($"MPSD reference server listening on {server.BaseUrl.ToString().TrimEnd('/')}");
             await stdout.WriteLineAsync($"target profile: {profilePath}");
+            if (ReferenceReadings.Flipped(readings) is { Count: > 0 } flipped)
+            {
+                await stdout.WriteLineAsync($"readings other than the reference ones: {string.Join(", ", flipped)}");
+            }
             await stdout.WriteLineAsync("press Ctrl-C to stop");
             await stdout.FlushAsync(stop);
             try
@@ -115,5 +158,5 @@ internal static class ServeCommand
         return ExitCodes.Ok;
     }
 
-    private sealed record Settings(int Port, string Host, string? ConfigPath, string ProfilePath, bool Log);
+    private sealed record Settings(int Port, string Host, string? ConfigPath, string ProfilePath, bool Log, IReadOnlyDictionary<string, string> Readings);
 }

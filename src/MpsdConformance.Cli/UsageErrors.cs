@@ -69,6 +69,8 @@ internal static class UsageErrors
         "N" => "a number",
         "ADDRESS" => "an IP address",
         "EXPR" => "an expression",
+        "ID=VALUE" => "a REQUIREMENT-ID=READING pair",
+        "SET" => "a set of readings",
         _ => "a value",
     };
 }

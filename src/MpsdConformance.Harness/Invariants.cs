@@ -43,7 +43,8 @@ public static class Invariants
         {
             Add("RESP-LINKED-LIST", $"membersInfo.count is {count}, the list walks {visited} members, members holds {members.Count}");
         }
-        var notReserved = members.Count(m => m.Value?["reserved"] is not JsonValue r || !r.TryGetValue(out bool isReserved) || !isReserved);
+        // A reservation shows reserved: true, or pending: true (the older name, RESP-LINKED-LIST's not-pending reading).
+        var notReserved = members.Count(m => !IsReservation(m.Value));
         if (accepted >= 0 && accepted != notReserved)
         {
             Add("RESP-LINKED-LIST", $"membersInfo.accepted is {accepted}, but {notReserved} members are not reserved");
@@ -60,4 +61,9 @@ public static class Invariants
         }
         return found;
     }
+
+    /// <summary>True when a member entry is a reservation: <c>reserved: true</c>, or <c>pending: true</c> (the older name).</summary>
+    public static bool IsReservation(JsonNode? member) => Flag(member, "reserved") || Flag(member, "pending");
+
+    private static bool Flag(JsonNode? member, string name) => member?[name] is JsonValue v && v.TryGetValue(out bool on) && on;
 }

@@ -58,9 +58,22 @@ public static class Roster
     /// <summary>The first entry of <paramref name="xuid"/> in a <c>members</c> object, or null.</summary>
     public static (int Index, JsonObject Member)? Find(JsonNode? members, string? xuid) =>
         Entries(members)
-            .Where(m => (string?)m.Member["constants"]?["system"]?["xuid"] == xuid)
+            .Where(m => XuidOf(m.Member) == xuid)
             .Select(m => ((int, JsonObject)?)m)
             .FirstOrDefault();
+
+    /// <summary>
+    /// A member entry's <c>constants.system.xuid</c> as decimal text, whether the target wrote it as a string
+    /// or, as RESP-XUID-STRING's "number" reading does, as a JSON number; null when there is none.
+    /// </summary>
+    public static string? XuidOf(JsonObject member) => member["constants"]?["system"]?["xuid"] is JsonValue xuid
+        ? xuid.GetValueKind() switch
+        {
+            JsonValueKind.String => xuid.GetValue<string>(),
+            JsonValueKind.Number => xuid.ToJsonString(),
+            _ => null,
+        }
+        : null;
 
     /// <summary>
     /// The JSON Pointer of the entry of <paramref name="xuid"/> in a session (<c>/members/{index}</c>); when

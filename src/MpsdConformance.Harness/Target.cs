@@ -47,11 +47,15 @@ public sealed class Target : IDisposable
     /// <summary>A client for the target the profile describes.</summary>
     public static Target Connect(TargetProfile profile, HarnessSettings settings) => new(profile, settings);
 
-    /// <summary>A new, unique session of a template role (open unless said otherwise), remembered for cleanup.</summary>
-    public SessionRef NewSession(string role = "open")
+    /// <summary>
+    /// A new, unique session of a template role (open unless said otherwise), remembered for cleanup. Its name
+    /// is a new GUID, which every reading of PUT-CREATE-201 accepts (the PUT page types sessionName as a GUID),
+    /// unless <paramref name="name"/> gives another.
+    /// </summary>
+    public SessionRef NewSession(string role = "open", string? name = null)
     {
         var template = Profile.Template(role) ?? throw new InvalidOperationException($"the profile has no '{role}' template");
-        var session = new SessionRef(template, "mpsdc-" + Guid.NewGuid().ToString("N"));
+        var session = new SessionRef(template, name ?? Guid.NewGuid().ToString());
         ScenarioState.Current?.Add(session);
         return session;
     }

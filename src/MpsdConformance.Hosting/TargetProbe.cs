@@ -10,7 +10,7 @@ public static class TargetProbe
     {
         using var http = new HttpClient { Timeout = timeout };
         using var request = new HttpRequestMessage(HttpMethod.Get,
-            $"{profile.BaseUrl.ToString().TrimEnd('/')}/serviceconfigs/{profile.Scid}/sessiontemplates/{profile.Templates["open"]}/sessions/mpsdc-probe-{Guid.NewGuid():N}");
+            $"{profile.BaseUrl.ToString().TrimEnd('/')}/serviceconfigs/{profile.Scid}/sessiontemplates/{profile.Templates["open"]}/sessions/{Guid.NewGuid()}");
         foreach (var (name, value) in profile.Users[0].Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);

@@ -24,27 +24,60 @@ internal static class AccessRules
         throw new MpsdError(403, "this session can be read but not written by a non-member", session);
     }
 
-    /// <summary>members/me is removed by a user; another member or a server entry only by a server principal.</summary>
-    internal static void CheckDelete(Principal principal, bool needsServer)
+    /// <summary>
+    /// members/me is removed by a user; another member or a server entry only by a server principal, except
+    /// where a reading lets a user (the owner of a hasOwners session; anyone on an open session's servers).
+    /// </summary>
+    internal static void CheckDelete(Session? session, Principal principal, DeleteOf what)
     {
-        if (needsServer && !principal.IsServer)
+        var userMay = what switch
+        {
+            DeleteOf.Member => session is not null && IsOwnerRemovingMembers(session, principal),
+            DeleteOf.Server => session is not null && UsersWriteServers(session),
+            _ => true,
+        };
+        if (what != DeleteOf.Me && !principal.IsServer && !userMay)
         {
             throw new MpsdError(403, "only a server principal can remove another member or a server entry");
         }
-        if (!needsServer && principal.IsServer)
+        if (what == DeleteOf.Me && principal.IsServer)
         {
             throw new MpsdError(403, "members/me needs a user principal (an authorization with a xuid claim)");
         }
     }
 
-    internal static void CheckServersWrite(Principal principal)
+    internal static void CheckServersWrite(Session session, Principal principal)
     {
-        if (!principal.IsServer)
+        if (!principal.IsServer && !UsersWriteServers(session))
         {
             throw new MpsdError(403, "servers can be written only by a server principal");
         }
     }
 
+    /// <summary>PROPSRES-SAME-AS-PUT, member-only: PUT .../properties by a user who is no member is refused.</summary>
+    internal static void CheckPropertiesWrite(Session session, Principal principal)
+    {
+        if (session.Readings.PropertiesNeedMembership && !principal.IsServer && !IsMember(session, principal))
+        {
+            throw new MpsdError(403, "PUT .../properties needs a member of the session");
+        }
+    }
+
+    /// <summary>MEMBER-DELETE-INDEX, owners-too: the creator of a hasOwners session (its owner) removes other members.</summary>
+    internal static bool IsOwnerRemovingMembers(Session session, Principal principal) =>
+        session.Readings.OwnersRemoveMembers && session.HasOwners && principal.Xuid is { } xuid && xuid == session.Creator && IsMember(session, principal);
+
+    // SERVERS-PRINCIPAL-ONLY, open-session-users: users write the servers of an open session too.
+    private static bool UsersWriteServers(Session session) => session.Readings.UsersWriteServersOfOpenSessions && session.Visibility == "open";
+
     private static bool IsMember(Session session, Principal principal) =>
         principal.Xuid is { } xuid && session.MemberByXuid(xuid) is not null;
+}
+
+/// <summary>What a DELETE removes.</summary>
+internal enum DeleteOf
+{
+    Me,
+    Member,
+    Server,
 }

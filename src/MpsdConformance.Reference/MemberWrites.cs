@@ -19,7 +19,7 @@ internal static class MemberWrites
             Reserve(next, key, value, now);
             return;
         }
-        ApplyIndex(next, key, value, principal);
+        ApplyIndex(next, key, value, principal, now);
     }
 
     /// <summary><c>members.me</c>: null leaves; otherwise joins, accepts a reservation, or updates the caller's entry.</summary>
@@ -71,9 +71,43 @@ internal static class MemberWrites
         }
         if (me["properties"] is JsonObject memberProperties)
         {
-            MergeRules.MergeBag(existing.Properties, memberProperties, member: true);
+            MergeRules.MergeBag(existing.Properties, memberProperties, member: true, next.Readings);
+            TrackReady(existing, now);
         }
     }
+
+    /// <summary>
+    /// RESERVE-ORDER: the reserve_&lt;n&gt; keys of one write are numbered 0, 1, 2 ... (the schema already refuses
+    /// any other key shape); under the lenient reading gaps and a non-zero start are accepted.
+    /// </summary>
+    internal static void CheckReservationKeys(JsonObject members, Readings readings)
+    {
+        var numbers = ReservationNumbers(members).Select(r => r.Number).Order().ToList();
+        if (!readings.LenientReservationKeys && !numbers.SequenceEqual(Enumerable.Range(0, numbers.Count).Select(n => (long)n)))
+        {
+            throw new MpsdError(400, $"/members: reserve_<n> keys are numbered from 0 without gaps in each write; got {string.Join(", ", numbers.Select(n => $"reserve_{n}"))}");
+        }
+    }
+
+    /// <summary>The entries of a request's members in the order they apply: as written, reservations in key order when keys may have gaps.</summary>
+    internal static IEnumerable<KeyValuePair<string, JsonNode?>> InWriteOrder(JsonObject members, Readings readings)
+    {
+        if (!readings.LenientReservationKeys)
+        {
+            return members.ToList();
+        }
+        var reservations = ReservationNumbers(members).OrderBy(r => r.Number).Select(r => r.Key).ToList();
+        return members.Where(m => !reservations.Contains(m.Key)).Concat(reservations.Select(k => new KeyValuePair<string, JsonNode?>(k, members[k]))).ToList();
+    }
+
+    private static IEnumerable<(string Key, long Number)> ReservationNumbers(JsonObject members) =>
+        members.Select(m => m.Key)
+            .Where(k => k.StartsWith("reserve_", StringComparison.Ordinal) && long.TryParse(k["reserve_".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(k => (k, long.Parse(k["reserve_".Length..], NumberStyles.None, CultureInfo.InvariantCulture)));
+
+    /// <summary>Since when a member is ready, for readyRemovalTimeout (TIMER-MEMBER-REMOVAL).</summary>
+    private static void TrackReady(Member member, DateTimeOffset now) =>
+        member.ReadySince = member.IsReady ? member.ReadySince ?? now : null;
 
     /// <summary><c>members.reserve_N</c>: reserves a place for the user its constants name, once.</summary>
     private static void Reserve(Session next, string key, JsonNode? value, DateTimeOffset now)
@@ -90,10 +124,14 @@ internal static class MemberWrites
         next.Members[reserved.Index] = reserved;
     }
 
-    /// <summary><c>members.N</c>: only a server principal writes or (with null) removes another member by index.</summary>
-    private static void ApplyIndex(Session next, string key, JsonNode? value, Principal principal)
+    /// <summary>
+    /// <c>members.N</c>: only a server principal writes or (with null) removes another member by index; under
+    /// MEMBER-DELETE-INDEX's owners-too reading the owner of a hasOwners session may remove one too.
+    /// </summary>
+    private static void ApplyIndex(Session next, string key, JsonNode? value, Principal principal, DateTimeOffset now)
     {
-        if (!principal.IsServer)
+        var removal = value is not JsonObject;
+        if (!principal.IsServer && !(removal && AccessRules.IsOwnerRemovingMembers(next, principal)))
         {
             throw new MpsdError(403, "request body can't contain existing member references unless the authentication principal includes a server");
         }
@@ -109,7 +147,8 @@ internal static class MemberWrites
         }
         if (update["properties"] is JsonObject bag)
         {
-            MergeRules.MergeBag(member.Properties, bag, member: true);
+            MergeRules.MergeBag(member.Properties, bag, member: true, next.Readings);
+            TrackReady(member, now);
         }
     }
 
@@ -117,7 +156,7 @@ internal static class MemberWrites
     {
         if (next.Members.Count + more > next.MaxMembers)
         {
-            throw new MpsdError(403, $"the session is full (maxMembersCount {next.MaxMembers})");
+            throw new MpsdError(next.Readings.FullSessionStatus, $"the session is full (maxMembersCount {next.MaxMembers})");
         }
     }
 

@@ -13,8 +13,30 @@ internal static class MergeRules
         return bag;
     }
 
-    /// <summary>Constants: identical values are accepted, a different value is a 409, new keys only when allowed.</summary>
-    internal static void ApplyConstants(JsonObject stored, JsonObject request, string why, bool allowNew)
+    /// <summary>
+    /// Session constants in a write to an existing session: PUT-IDEMPOTENT decides how identical constants are
+    /// answered (accepted, or 409), CONST-FIXED-409 how new ones are (409, stored, or 400); a different value is
+    /// always a 409.
+    /// </summary>
+    internal static void ApplySessionConstantsAfterCreation(JsonObject stored, JsonObject request, Readings readings) =>
+        ApplyConstants(stored, request, "is fixed once the session exists", allowNew: readings.NewConstantStatus is null,
+            newStatus: readings.NewConstantStatus ?? 409, identicalConflicts: readings.ConstantsFixedEvenIdentical);
+
+    /// <summary>Constants a new session shows even when neither the template nor the creator set them (CONST-TIMEOUT-VALUES).</summary>
+    internal static void FillDefaults(JsonObject constants, Readings readings)
+    {
+        var system = Bags.System(constants);
+        if (!system.ContainsKey("inactiveRemovalTimeout") && !system.ContainsKey("timeouts"))
+        {
+            system["inactiveRemovalTimeout"] = readings.DefaultInactiveRemovalTimeout;
+        }
+    }
+
+    /// <summary>
+    /// Constants: identical values are accepted (a 409 when <paramref name="identicalConflicts"/>), a different
+    /// value is a 409, new keys only when allowed (else <paramref name="newStatus"/>).
+    /// </summary>
+    internal static void ApplyConstants(JsonObject stored, JsonObject request, string why, bool allowNew, int newStatus = 409, bool identicalConflicts = false)
     {
         foreach (var section in new[] { "system", "custom" })
         {
@@ -29,7 +51,7 @@ internal static class MergeRules
                 {
                     if (existing.TryGetPropertyValue(name, out var old))
                     {
-                        if (!JsonNode.DeepEquals(old, value))
+                        if (identicalConflicts || !JsonNode.DeepEquals(old, value))
                         {
                             throw new MpsdError(409, $"constants.{section}.{name} {why}");
                         }
@@ -40,7 +62,7 @@ internal static class MergeRules
                     }
                     else
                     {
-                        throw new MpsdError(409, $"constants.{section}.{name} cannot be added: constants {why}");
+                        throw new MpsdError(newStatus, $"constants.{section}.{name} cannot be added: constants {why}");
                     }
                 }
             }
@@ -55,14 +77,16 @@ internal static class MergeRules
         }
     }
 
-    /// <summary>Properties: each system field replaced whole (null removes it); custom merged key by key (null removes).</summary>
-    internal static void MergeBag(JsonObject stored, JsonObject request, bool member)
+    /// <summary>Properties: each system field replaced whole (null removes it); custom merged as MERGE-CUSTOM-KEYS's reading says.</summary>
+    internal static void MergeBag(JsonObject stored, JsonObject request, bool member, Readings readings)
     {
         if (request["system"] is JsonObject system)
         {
             var target = Bags.System(stored);
-            foreach (var (name, value) in system)
+            foreach (var (key, value) in system)
             {
+                // MEMBER-INIT-GROUP-INTS, both: group is accepted as initializationGroup's other name, and answered as initializationGroup.
+                var name = member && key == "group" && readings.GroupKeys == GroupKeys.Both ? "initializationGroup" : key;
                 if (member && name == "subscriptions" && value is JsonObject subscriptions)
                 {
                     var kept = target["subscriptions"] as JsonObject ?? new JsonObject();
@@ -84,11 +108,31 @@ internal static class MergeRules
         {
             if (custom is JsonObject fields && stored["custom"] is JsonObject target)
             {
-                MergeKeys(target, fields);
+                MergeCustom(target, fields, readings.CustomMerge);
             }
             else
             {
                 stored["custom"] = custom.DeepClone();
+            }
+        }
+    }
+
+    /// <summary>Custom objects: key by key (null removes), at every depth for deep-merge, nulls kept for null-stored.</summary>
+    private static void MergeCustom(JsonObject target, JsonObject fields, CustomMerge merge)
+    {
+        foreach (var (name, value) in fields)
+        {
+            if (value is null && merge != CustomMerge.NullStored)
+            {
+                target.Remove(name);
+            }
+            else if (merge == CustomMerge.Deep && value is JsonObject nested && target[name] is JsonObject existing)
+            {
+                MergeCustom(existing, nested, merge);
+            }
+            else
+            {
+                target[name] = value?.DeepClone();
             }
         }
     }

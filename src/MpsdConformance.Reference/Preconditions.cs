@@ -26,7 +26,12 @@ internal static class Preconditions
 /// <summary>Strong, opaque ETags.</summary>
 internal static class ETags
 {
-    public static string New() => "\"" + Guid.NewGuid().ToString("N").ToUpperInvariant() + "\"";
+    /// <summary>A new tag: quoted, or bare under ETAG-PRESENT's bare reading.</summary>
+    public static string New(bool bare = false)
+    {
+        var token = Guid.NewGuid().ToString("N").ToUpperInvariant();
+        return bare ? token : "\"" + token + "\"";
+    }
 
     /// <summary>True when any entity tag of a header list equals <paramref name="current"/> (strong comparison; quotes optional).</summary>
     public static bool Matches(string header, string current)

@@ -83,7 +83,7 @@ public sealed class ReferenceConfig
     /// <summary>
     /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
     /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s) and
-    /// <c>brief</c> (open, reservations expire after 1 s);
+    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies);
     /// three users and one server principal. Tokens are
     /// random per call, so no two servers share a secret.
     /// </summary>
@@ -105,6 +105,11 @@ public sealed class ReferenceConfig
                 ["custom"] = new JsonObject(),
             },
         };
+        static TemplateConfig Unset(TemplateConfig template, string systemConstant)
+        {
+            ((JsonObject)template.Constants["system"]!).Remove(systemConstant);
+            return template;
+        }
         return new ReferenceConfig
         {
             Scids = new(StringComparer.OrdinalIgnoreCase)
@@ -114,7 +119,7 @@ public sealed class ReferenceConfig
                     ["quick"] = Template("open"),
                     ["closed-club"] = Template("private"),
                     ["lingering"] = Template("open", sessionEmptyTimeout: 60_000),
-                    ["brief"] = Template("open", reservedRemovalTimeout: 1_000),
+                    ["brief"] = Unset(Template("open", reservedRemovalTimeout: 1_000), "sessionEmptyTimeout"),
                 },
             },
             Identities =

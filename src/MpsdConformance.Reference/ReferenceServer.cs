@@ -39,6 +39,13 @@ public sealed class ReferenceOptions
     /// broken servers, and servers that choose another documented reading.
     /// </summary>
     public Func<RequestDelegate, RequestDelegate>? Interceptor { get; init; }
+
+    /// <summary>
+    /// The reading taken where the docs allow several: requirement ID → reading ID (see
+    /// <see cref="ReferenceReadings"/>). Requirements left out keep their reference reading; an unknown
+    /// requirement or reading fails the start with a <see cref="ReferenceConfigException"/> naming it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Readings { get; init; } = ReferenceReadings.Reference;
 }
 
 /// <summary>
@@ -51,12 +58,13 @@ public sealed class ReferenceServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly SessionStore _store;
 
-    private ReferenceServer(WebApplication app, SessionStore store, ReferenceConfig config, Uri baseUrl)
+    private ReferenceServer(WebApplication app, SessionStore store, ReferenceConfig config, Uri baseUrl, IReadOnlyDictionary<string, string> readings)
     {
         _app = app;
         _store = store;
         Config = config;
         BaseUrl = baseUrl;
+        Readings = readings;
     }
 
     /// <summary>The server's base address, e.g. <c>http://127.0.0.1:5080</c>.</summary>
@@ -64,6 +72,9 @@ public sealed class ReferenceServer : IAsyncDisposable
 
     /// <summary>The configuration it serves.</summary>
     public ReferenceConfig Config { get; }
+
+    /// <summary>The reading it takes for every ambiguity of the ledger (requirement ID → reading ID).</summary>
+    public IReadOnlyDictionary<string, string> Readings { get; }
 
     /// <summary>Sessions stored right now.</summary>
     public int SessionCount => _store.Count;
@@ -74,6 +85,7 @@ public sealed class ReferenceServer : IAsyncDisposable
         options ??= new ReferenceOptions();
         var config = options.Config;
         config.Validate();
+        var readings = new Readings(options.Readings);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ReferenceServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -86,8 +98,8 @@ public sealed class ReferenceServer : IAsyncDisposable
         var app = builder.Build();
 
         var store = new SessionStore(config.Limits.MaxSessions);
-        var handler = new RequestHandler(config, new SessionEngine(store, options.Time, config.Limits.RetryAfterSeconds),
-            new IdentityProvider(config.Identities), ContractValidator.Shared(options.SchemasDirectory), options.RequestLog);
+        var handler = new RequestHandler(config, new SessionEngine(store, options.Time, config.Limits.RetryAfterSeconds, readings),
+            new IdentityProvider(config.Identities), ContractValidator.Shared(options.SchemasDirectory), options.RequestLog, readings);
         app.Use(async (context, next) =>
         {
             try
@@ -114,7 +126,7 @@ public sealed class ReferenceServer : IAsyncDisposable
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ReferenceServer(app, store, config, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)));
+        return new ReferenceServer(app, store, config, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), readings.Chosen);
     }
 
     /// <summary>
@@ -129,7 +141,8 @@ public sealed class ReferenceServer : IAsyncDisposable
         {
             var system = template.Constants["system"] as JsonObject ?? new JsonObject();
             var visibility = system["visibility"]?.GetValue<string>()?.ToLowerInvariant() ?? "open";
-            var emptyTimeout = Numbers.AsLong(system["sessionEmptyTimeout"]);
+            // Unset, sessionEmptyTimeout takes its documented default, 0 (not null, which means never).
+            var emptyTimeout = system.TryGetPropertyValue("sessionEmptyTimeout", out var empty) ? Numbers.AsLong(empty) : 0;
             var reservedTimeout = Numbers.AsLong(system["reservedRemovalTimeout"]);
             var role = visibility != "open" ? visibility
                 : emptyTimeout is null or > 0 ? "lingering"

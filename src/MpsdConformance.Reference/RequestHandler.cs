@@ -14,7 +14,8 @@ internal sealed class RequestHandler(
     SessionEngine engine,
     IdentityProvider identities,
     ContractValidator validator,
-    Action<string>? log)
+    Action<string>? log,
+    Readings readings)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private const int MinimumContractVersion = 104;
@@ -49,14 +50,12 @@ internal sealed class RequestHandler(
             return "-";
         }
         var versionHeader = request.Headers["X-Xbl-Contract-Version"].ToString();
-        if (versionHeader.Length == 0)
+        int? version = int.TryParse(versionHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given >= MinimumContractVersion ? given : null;
+        if (version is null && readings.MissingContractVersionStatus is { } refusal)
         {
-            await Text(context, 400, "the X-Xbl-Contract-Version header is required (104 or later)");
-            return "-";
-        }
-        if (!int.TryParse(versionHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var version) || version < MinimumContractVersion)
-        {
-            await Text(context, 400, $"X-Xbl-Contract-Version must be a number, 104 or later; got '{Trim(versionHeader)}'");
+            await Text(context, refusal, versionHeader.Length == 0
+                ? "the X-Xbl-Contract-Version header is required (104 or later)"
+                : $"X-Xbl-Contract-Version must be a number, 104 or later; got '{Trim(versionHeader)}'");
             return "-";
         }
         var principal = identities.Resolve(request.Headers.Authorization.ToString());
@@ -73,6 +72,11 @@ internal sealed class RequestHandler(
             await Text(context, 404, "service config is either invalid or not configured for sessions: unknown scid or session template");
             return principal.Name;
         }
+        if (readings.GuidNamesOnly && !Guid.TryParse(name, out _))
+        {
+            await Text(context, 400, $"the session name must be a GUID; got '{Trim(name)}'");
+            return principal.Name;
+        }
         var key = SessionKey.Of(scid, templateName, name);
         var conditions = new Conditions(Header(request, "If-Match"), Header(request, "If-None-Match"));
         Outcome outcome;
@@ -86,10 +90,6 @@ internal sealed class RequestHandler(
                 if (body is null)
                 {
                     return principal.Name;
-                }
-                if (resource == Resource.Properties)
-                {
-                    body = new JsonObject { ["properties"] = body };
                 }
                 var noCommit = string.Equals(request.Query["nocommit"], "true", StringComparison.OrdinalIgnoreCase);
                 outcome = engine.Put(key, (scid, templateName, name), template, principal, body, conditions, noCommit, resource == Resource.Properties);
@@ -109,11 +109,14 @@ internal sealed class RequestHandler(
                 outcome = engine.DeleteServer(key, principal, conditions, (string)values["server"]!);
                 break;
         }
-        await Write(context, outcome);
+        await Write(context, outcome, version ?? template.ContractVersion);
         return principal.Name;
     }
 
-    /// <summary>Reads and checks a PUT body; on failure answers and returns null.</summary>
+    /// <summary>
+    /// Reads and checks a PUT body, session-shaped (a properties body comes back as <c>{"properties": ...}</c>);
+    /// on failure answers and returns null.
+    /// </summary>
     private async Task<JsonObject?> ReadBody(HttpContext context, SchemaKind kind)
     {
         var request = context.Request;
@@ -161,23 +164,32 @@ internal sealed class RequestHandler(
             await Text(context, 400, "the body is " + report.Problem);
             return null;
         }
-        if (!report.IsValid)
-        {
-            await Text(context, 400, $"the request body breaks the MPSD contract: {string.Join("; ", report.Violations.Take(5))}");
-            return null;
-        }
+        JsonNode? parsed;
         try
         {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth }) as JsonObject;
+            parsed = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth });
         }
         catch (JsonException)
         {
             await Text(context, 400, $"the JSON is nested deeper than {config.Limits.MaxJsonDepth} levels");
             return null;
         }
+        if (parsed is not JsonObject bag)
+        {
+            await Text(context, 400, $"the request body breaks the MPSD contract: {string.Join("; ", report.Violations.Take(5))}");
+            return null;
+        }
+        var body = kind == SchemaKind.Properties ? new JsonObject { ["properties"] = bag } : bag;
+        var violations = kind == SchemaKind.Properties ? report.Violations.Select(v => v with { Pointer = "/properties" + v.Pointer }).ToList() : report.Violations;
+        if (BodyReadings.Judge(body, violations, readings) is { } refusal)
+        {
+            await Text(context, refusal.Status, refusal.Message);
+            return null;
+        }
+        return body;
     }
 
-    private async Task Write(HttpContext context, Outcome outcome)
+    private async Task Write(HttpContext context, Outcome outcome, int contractVersion)
     {
         var response = context.Response;
         if (outcome.Status == 503)
@@ -203,7 +215,7 @@ internal sealed class RequestHandler(
             return;
         }
         response.ContentType = "application/json; charset=utf-8";
-        var body = outcome.Session.RenderedUtf8();
+        var body = outcome.Session.RenderedUtf8(readings.AnswerInRequestContract ? contractVersion : null);
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted);
     }

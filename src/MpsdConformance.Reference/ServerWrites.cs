@@ -32,7 +32,7 @@ internal static class ServerWrites
         }
         if (value["properties"] is JsonObject properties)
         {
-            MergeRules.MergeBag((JsonObject)server["properties"]!, properties, member: false);
+            MergeRules.MergeBag((JsonObject)server["properties"]!, properties, member: false, next.Readings);
         }
     }
 

@@ -20,6 +20,11 @@ internal sealed class Member
 
     public string? Gamertag { get; set; }
 
+    /// <summary>Since when the member has been ready (properties.system.ready true), for readyRemovalTimeout.</summary>
+    public DateTimeOffset? ReadySince { get; set; }
+
+    public bool IsReady => Properties["system"]?["ready"] is JsonValue ready && ready.TryGetValue(out bool isReady) && isReady;
+
     public Member Clone() => new()
     {
         Index = Index,
@@ -29,6 +34,7 @@ internal sealed class Member
         Reserved = Reserved,
         JoinTime = JoinTime,
         Gamertag = Gamertag,
+        ReadySince = ReadySince,
     };
 }
 
@@ -65,8 +71,16 @@ internal sealed class Session
 
     public string ETag { get; set; } = "";
 
+    /// <summary>The readings the server runs under (they decide defaults, merges and how the session is written).</summary>
+    public Readings Readings { get; init; } = Readings.Reference;
+
+    /// <summary>The xuid of the user who created the session, if one did: the owner of a hasOwners session.</summary>
+    public string? Creator { get; init; }
+
     public Session Clone() => new()
     {
+        Readings = Readings,
+        Creator = Creator,
         Scid = Scid,
         Template = Template,
         Name = Name,
@@ -92,6 +106,12 @@ internal sealed class Session
 
     public Member? MemberByXuid(string xuid) => Members.Values.FirstOrDefault(m => m.Xuid == xuid);
 
+    /// <summary>sessionEmptyTimeout in ms: null never expires; unset takes the default of the readings (TIMER-SESSION-EMPTY).</summary>
+    public long? EmptyTimeout => Timeout("sessionEmptyTimeout", Readings.DefaultSessionEmptyTimeout);
+
+    /// <summary>True when constants.system.capabilities.hasOwners is true.</summary>
+    public bool HasOwners => ConstantsSystem["capabilities"]?["hasOwners"] is JsonValue flag && flag.TryGetValue(out bool hasOwners) && hasOwners;
+
     /// <summary>A timeout constant in ms: null when unset-as-null (never), the default when absent.</summary>
     public long? Timeout(string name, long? defaultMs)
     {
@@ -107,9 +127,13 @@ internal sealed class Session
 
     /// <summary>
     /// The rendered document, computed once: a stored session is never changed again (writes work on a
-    /// clone), so its JSON can be reused for every read.
+    /// clone), so its JSON can be reused for every read. Written in another contract version
+    /// (CONTRACT-VERSION-ECHO's request-version reading) it is rendered afresh.
     /// </summary>
-    public byte[] RenderedUtf8() => _rendered ??= System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this).ToJsonString());
+    public byte[] RenderedUtf8(int? contractVersion = null) =>
+        contractVersion is null || contractVersion == ContractVersion
+            ? _rendered ??= System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this).ToJsonString())
+            : System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this, contractVersion).ToJsonString());
 
     /// <summary>The state that defines the session (no counters or times): equal before and after means nothing changed.</summary>
     public string Fingerprint() => _fingerprint ??= ComputeFingerprint();

@@ -15,7 +15,7 @@ internal sealed record Conditions(string? IfMatch, string? IfNoneMatch);
 /// The documented session semantics. Every operation runs under the session's lock, works on a clone, and
 /// commits only when it succeeds, so a refused request never changes stored state.
 /// </summary>
-internal sealed class SessionEngine(SessionStore store, TimeProvider time, int retryAfterSeconds)
+internal sealed class SessionEngine(SessionStore store, TimeProvider time, int retryAfterSeconds, Readings readings)
 {
     public int RetryAfterSeconds { get; } = retryAfterSeconds;
 
@@ -25,7 +25,9 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             var now = time.GetUtcNow();
             if (live is null)
             {
-                return (null, new Outcome(204, WithBody: false, Now: now));
+                return readings.MissingSessionStatus == 404
+                    ? throw new MpsdError(404, "the requested session wasn't found")
+                    : (null, new Outcome(204, WithBody: false, Now: now));
             }
             AccessRules.CheckRead(live, principal);
             if (ifNoneMatch is not null && ETags.MatchesOrStar(ifNoneMatch, live.ETag))
@@ -42,20 +44,26 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             var now = time.GetUtcNow();
             if (propertiesOnly && live is null)
             {
-                throw new MpsdError(404, "session not found: PUT .../properties never creates a session");
+                return readings.MissingSessionPropertiesWithoutBody
+                    ? (null, new Outcome(404, WithBody: false, Now: now))
+                    : throw new MpsdError(404, "session not found: PUT .../properties never creates a session");
             }
             Preconditions.Check(live, conditions);
             if (live is not null)
             {
                 AccessRules.CheckWrite(live, principal);
+                if (propertiesOnly)
+                {
+                    AccessRules.CheckPropertiesWrite(live, principal);
+                }
             }
             var creating = live is null;
-            var next = live?.Clone() ?? NewSession(names, template, now);
+            var next = live?.Clone() ?? NewSession(names, template, principal, now);
             Apply(next, body, principal, creating, now);
 
             if (next.Members.Count == 0)
             {
-                var emptyTimeout = next.Timeout("sessionEmptyTimeout", 0);
+                var emptyTimeout = next.EmptyTimeout;
                 if (emptyTimeout == 0)
                 {
                     // Nobody left and no grace period: the session is gone (or never was).
@@ -72,42 +80,42 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                 Commit(next);
                 return (noCommit ? null : next, new Outcome(201, next, Now: now));
             }
+            var status = propertiesOnly && readings.PropertiesAnswer204 ? 204 : 200;
             if (next.Fingerprint() == live!.Fingerprint())
             {
-                return (live, new Outcome(200, live, Now: now));
+                // A write that changes nothing: the ETag and changeNumber stay, unless the readings say otherwise.
+                if (noCommit || !(readings.NewETagOnNoOp || readings.ChangeNumberOnNoOp))
+                {
+                    return (live, new Outcome(status, live, WithBody: status == 200, Now: now));
+                }
+                var touched = live.Clone();
+                touched.ChangeNumber += readings.ChangeNumberOnNoOp ? 1 : 0;
+                touched.ETag = readings.NewETagOnNoOp ? ETags.New(readings.BareETags) : live.ETag;
+                return (touched, new Outcome(status, touched, WithBody: status == 200, Now: now));
             }
             Commit(next);
-            return (noCommit ? live : next, new Outcome(200, next, Now: now));
+            return (noCommit ? live : next, new Outcome(status, next, WithBody: status == 200, Now: now));
         });
 
     public Outcome DeleteMe(SessionKey key, Principal principal, Conditions conditions) =>
-        Delete(key, principal, conditions, needsServer: false, (session, p) =>
+        Delete(key, principal, conditions, DeleteOf.Me, (session, p) =>
         {
             var member = p.Xuid is null ? null : session.MemberByXuid(p.Xuid);
             if (member is null)
             {
-                throw new MpsdError(404, "the caller is not a member of this session");
+                return "the caller is not a member of this session";
             }
             session.Members.Remove(member.Index);
+            return null;
         });
 
     public Outcome DeleteMember(SessionKey key, Principal principal, Conditions conditions, int index) =>
-        Delete(key, principal, conditions, needsServer: true, (session, _) =>
-        {
-            if (!session.Members.Remove(index))
-            {
-                throw new MpsdError(404, $"no member with index {index}");
-            }
-        });
+        Delete(key, principal, conditions, DeleteOf.Member, (session, _) =>
+            session.Members.Remove(index) ? null : $"no member with index {index}");
 
     public Outcome DeleteServer(SessionKey key, Principal principal, Conditions conditions, string name) =>
-        Delete(key, principal, conditions, needsServer: true, (session, _) =>
-        {
-            if (!session.Servers.Remove(name))
-            {
-                throw new MpsdError(404, $"no server named {name}");
-            }
-        });
+        Delete(key, principal, conditions, DeleteOf.Server, (session, _) =>
+            session.Servers.Remove(name) ? null : $"no server named {name}");
 
     /// <summary>
     /// The one commit step of every change: the next change number (a new session's is 1) and a new ETag.
@@ -116,14 +124,18 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
     internal static void Commit(Session next)
     {
         next.ChangeNumber++;
-        next.ETag = ETags.New();
+        next.ETag = ETags.New(next.Readings.BareETags);
     }
 
-    private Outcome Delete(SessionKey key, Principal principal, Conditions conditions, bool needsServer, Action<Session, Principal> remove) =>
+    /// <summary>
+    /// A DELETE of an element. <paramref name="remove"/> removes it from the clone, or returns why it is not
+    /// there: then the session is unchanged and the answer follows DELETE-MISSING-ELEMENT's reading.
+    /// </summary>
+    private Outcome Delete(SessionKey key, Principal principal, Conditions conditions, DeleteOf what, Func<Session, Principal, string?> remove) =>
         Run(key, live =>
         {
             var now = time.GetUtcNow();
-            AccessRules.CheckDelete(principal, needsServer);
+            AccessRules.CheckDelete(live, principal, what);
             if (live is null)
             {
                 throw new MpsdError(404, "session not found");
@@ -131,10 +143,18 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             Preconditions.Check(live, conditions);
             AccessRules.CheckWrite(live, principal);
             var next = live.Clone();
-            remove(next, principal);
+            if (remove(next, principal) is { } missing)
+            {
+                return readings.MissingElementStatus switch
+                {
+                    204 => (live, new Outcome(204, WithBody: false, Now: now)),
+                    200 => (live, new Outcome(200, live, Now: now)),
+                    _ => throw new MpsdError(404, missing),
+                };
+            }
             if (next.Members.Count == 0)
             {
-                if (next.Timeout("sessionEmptyTimeout", 0) == 0)
+                if (next.EmptyTimeout == 0)
                 {
                     return (null, new Outcome(204, WithBody: false, Now: now));
                 }
@@ -159,7 +179,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             }
         }, () => new Outcome(503, Text: "too many sessions stored; retry later", Now: time.GetUtcNow()));
 
-    private static Session NewSession((string Scid, string Template, string Name) names, TemplateConfig template, DateTimeOffset now) => new()
+    private Session NewSession((string Scid, string Template, string Name) names, TemplateConfig template, Principal creator, DateTimeOffset now) => new()
     {
         Scid = names.Scid,
         Template = names.Template,
@@ -167,33 +187,53 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         ContractVersion = template.ContractVersion,
         Constants = MergeRules.Normalize((JsonObject)template.Constants.DeepClone()),
         StartTime = now,
+        NextIndex = readings.FirstMemberIndex,
+        Readings = readings,
+        Creator = creator.Xuid,
     };
 
     /// <summary>Applies a request body section by section, in the documented order, to the clone.</summary>
-    private static void Apply(Session next, JsonObject body, Principal principal, bool creating, DateTimeOffset now)
+    private void Apply(Session next, JsonObject body, Principal principal, bool creating, DateTimeOffset now)
     {
         if (body["constants"] is JsonObject constants)
         {
-            MergeRules.ApplyConstants(next.Constants, constants, creating ? "is fixed by the session template" : "is fixed once the session exists", allowNew: creating);
+            if (creating)
+            {
+                MergeRules.ApplyConstants(next.Constants, constants, "is fixed by the session template", allowNew: true);
+            }
+            else
+            {
+                MergeRules.ApplySessionConstantsAfterCreation(next.Constants, constants, readings);
+            }
+        }
+        if (creating)
+        {
+            MergeRules.FillDefaults(next.Constants, readings);
         }
         if (body["properties"] is JsonObject properties)
         {
             if (properties["system"] is JsonObject system && system.ContainsKey("keywords") && next.Visibility == "private")
             {
-                throw new MpsdError(400, "/properties/system/keywords: keywords cannot be set on a private session");
+                throw new MpsdError(readings.KeywordsOnPrivateStatus, "/properties/system/keywords: keywords cannot be set on a private session");
             }
-            MergeRules.MergeBag(next.Properties, properties, member: false);
+            MergeRules.MergeBag(next.Properties, properties, member: false, readings);
         }
         if (body["members"] is JsonObject members)
         {
-            foreach (var (name, value) in members)
+            MemberWrites.CheckReservationKeys(members, readings);
+            foreach (var (name, value) in MemberWrites.InWriteOrder(members, readings))
             {
                 MemberWrites.Apply(next, name, value, principal, creating, now);
             }
         }
+        if (readings.ImplicitJoin && principal.Xuid is { } xuid && body["members"]?.AsObject().ContainsKey("me") != true && next.MemberByXuid(xuid) is null)
+        {
+            // MEMBER-JOIN-ME, implicit-join: any PUT by a user adds that user, as members.me: {} would.
+            MemberWrites.Apply(next, "me", new JsonObject(), principal, creating, now);
+        }
         if (body["servers"] is JsonObject servers)
         {
-            AccessRules.CheckServersWrite(principal);
+            AccessRules.CheckServersWrite(next, principal);
             foreach (var (name, value) in servers)
             {
                 ServerWrites.Apply(next, name, value as JsonObject);

@@ -6,26 +6,32 @@ namespace MpsdConformance.Reference;
 /// <summary>Renders a session as the MultiplayerSession document.</summary>
 internal static class SessionJson
 {
-    public static string Timestamp(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset time, Readings readings) =>
+        time.UtcDateTime.ToString(readings.WholeSecondTimestamps ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>When the next lazy timer falls due, or null.</summary>
     public static DateTimeOffset? NextTimer(Session session)
     {
         var due = new List<DateTimeOffset>();
-        if (session.Timeout("reservedRemovalTimeout", 30_000) is { } reservedMs)
+        if (session.Timeout("reservedRemovalTimeout", Timers.DefaultReservedRemovalMs) is { } reservedMs)
         {
             due.AddRange(session.Members.Values.Where(m => m.Reserved).Select(m => m.JoinTime.AddMilliseconds(reservedMs)));
         }
-        if (session.Members.Count == 0 && session.EmptySince is { } since && session.Timeout("sessionEmptyTimeout", 0) is { } emptyMs)
+        if (session.Timeout("readyRemovalTimeout", Timers.DefaultReadyRemovalMs) is { } readyMs)
+        {
+            due.AddRange(session.Members.Values.Where(m => m.ReadySince is not null).Select(m => m.ReadySince!.Value.AddMilliseconds(readyMs)));
+        }
+        if (session.Members.Count == 0 && session.EmptySince is { } since && session.EmptyTimeout is { } emptyMs)
         {
             due.Add(since.AddMilliseconds(emptyMs));
         }
         return due.Count == 0 ? null : due.Min();
     }
 
-    public static JsonObject Render(Session session)
+    /// <summary>The document; <paramref name="contractVersion"/> names the contract it is written in (default: the session's).</summary>
+    public static JsonObject Render(Session session, int? contractVersion = null)
     {
+        var readings = session.Readings;
         var turn = session.Properties["system"]?["turn"] is JsonArray turns
             ? turns.Select(t => (int)(Numbers.AsLong(t) ?? -1)).ToHashSet()
             : [];
@@ -36,7 +42,7 @@ internal static class SessionJson
             var member = session.Members[order[i]];
             var node = new JsonObject
             {
-                ["constants"] = member.Constants.DeepClone(),
+                ["constants"] = Xuids(member.Constants.DeepClone(), readings),
                 ["properties"] = member.Properties.DeepClone(),
             };
             if (!member.Reserved && member.Gamertag is not null)
@@ -49,9 +55,9 @@ internal static class SessionJson
             }
             if (member.Reserved)
             {
-                node["reserved"] = true;
+                node[readings.PendingForReserved ? "pending" : "reserved"] = true;
             }
-            node["joinTime"] = Timestamp(member.JoinTime);
+            node["joinTime"] = Timestamp(member.JoinTime, readings);
             if (turn.Contains(member.Index))
             {
                 node["turn"] = true;
@@ -64,29 +70,105 @@ internal static class SessionJson
         {
             servers[name] = server.DeepClone();
         }
+        var version = contractVersion ?? session.ContractVersion;
         var document = new JsonObject
         {
-            ["contractVersion"] = session.ContractVersion,
+            ["contractVersion"] = version,
             ["branch"] = session.Branch.ToString(),
             ["changeNumber"] = session.ChangeNumber,
             ["correlationId"] = session.CorrelationId.ToString().ToUpperInvariant(),
-            ["startTime"] = Timestamp(session.StartTime),
+            ["startTime"] = Timestamp(session.StartTime, readings),
         };
         if (NextTimer(session) is { } next)
         {
-            document["nextTimer"] = Timestamp(next);
+            document["nextTimer"] = Timestamp(next, readings);
         }
-        document["constants"] = session.Constants.DeepClone();
+        var constants = Xuids(session.Constants.DeepClone(), readings);
+        document["constants"] = version < 107 ? ContractNames.To104((JsonObject)constants!) : constants;
         document["properties"] = session.Properties.DeepClone();
-        document["members"] = members;
-        document["membersInfo"] = new JsonObject
+        if (order.Count > 0 || !readings.OmitEmptyMembers)
         {
-            ["first"] = order.Count > 0 ? order[0] : session.NextIndex,
-            ["next"] = session.NextIndex,
-            ["count"] = order.Count,
-            ["accepted"] = session.Members.Values.Count(m => !m.Reserved),
-        };
+            document["members"] = members;
+            document["membersInfo"] = new JsonObject
+            {
+                ["first"] = order.Count > 0 ? order[0] : session.NextIndex,
+                ["next"] = session.NextIndex,
+                ["count"] = order.Count,
+                ["accepted"] = session.Members.Values.Count(m => !m.Reserved),
+            };
+        }
         document["servers"] = servers;
         return document;
+    }
+
+    /// <summary>RESP-XUID-STRING: under the "number" reading, constants.system.xuid and initiators as JSON numbers.</summary>
+    private static JsonNode? Xuids(JsonNode? constants, Readings readings)
+    {
+        if (!readings.NumericXuidsInAnswers || constants?["system"] is not JsonObject system)
+        {
+            return constants;
+        }
+        static JsonNode? AsNumber(JsonNode? xuid) =>
+            xuid is JsonValue v && v.TryGetValue(out string? text) && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                ? JsonValue.Create(number)
+                : xuid;
+        if (system.ContainsKey("xuid"))
+        {
+            system["xuid"] = AsNumber(system["xuid"]);
+        }
+        if (system["initiators"] is JsonArray initiators)
+        {
+            system["initiators"] = new JsonArray(initiators.Select(x => AsNumber(x?.DeepClone())).ToArray());
+        }
+        return constants;
+    }
+}
+
+/// <summary>Contract 104/105 names of what contract 107 calls otherwise (CONTRACT-VERSION-ECHO, request-version).</summary>
+internal static class ContractNames
+{
+    private static readonly (string Name107, string Name104)[] Timeouts =
+    [
+        ("reservedRemovalTimeout", "reserved"),
+        ("inactiveRemovalTimeout", "inactive"),
+        ("readyRemovalTimeout", "ready"),
+        ("sessionEmptyTimeout", "sessionEmpty"),
+    ];
+
+    /// <summary>Session constants written with the 104/105 names: <c>timeouts{...}</c> and <c>managedInitialization</c>.</summary>
+    public static JsonObject To104(JsonObject constants)
+    {
+        if (constants["system"] is not JsonObject system)
+        {
+            return constants;
+        }
+        foreach (var (name107, name104) in Timeouts)
+        {
+            if (system.TryGetPropertyValue(name107, out var value))
+            {
+                system.Remove(name107);
+                if (system["timeouts"] is not JsonObject timeouts)
+                {
+                    timeouts = [];
+                    system["timeouts"] = timeouts;
+                }
+                if (!timeouts.ContainsKey(name104))
+                {
+                    timeouts[name104] = value;
+                }
+            }
+        }
+        if (system["memberInitialization"] is JsonObject initialization)
+        {
+            system.Remove("memberInitialization");
+            var managed = (JsonObject)initialization.DeepClone();
+            if (managed["externalEvaluation"] is JsonValue external && external.TryGetValue(out bool isExternal))
+            {
+                managed.Remove("externalEvaluation");
+                managed["autoEvaluate"] = !isExternal;
+            }
+            system["managedInitialization"] = managed;
+        }
+        return constants;
     }
 }

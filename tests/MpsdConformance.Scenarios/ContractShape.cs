@@ -114,7 +114,8 @@ public class ContractShape : Scenario
         var (session, _) = await Create(Alice);
         var before = await T.Get(Alice, session);
         var reply = await T.PutRaw(Alice, session, """{"members":{"me":{"properties":{"system":{"ready":true,"active":true}}}}}""");
-        Expect.StatusIn(reply, "ready and active are mutually exclusive", HttpStatusCode.BadRequest, HttpStatusCode.Conflict);
+        var status = Expect.StatusIn(reply, "ready and active are mutually exclusive", HttpStatusCode.BadRequest, HttpStatusCode.Conflict);
+        Readings.Record("MEMBER-READY-ACTIVE-EXCLUSIVE", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var after = await T.Get(Alice, session);
         Expect.Unchanged(before, after, "the member is unchanged", "/members");
     }
@@ -127,7 +128,11 @@ public class ContractShape : Scenario
         var reply = await T.Put(Alice, session, SessionRequest.Create()
             .Properties(p => p
                 .System("keywords", new JsonArray("lfg"))));
-        Expect.StatusIn(reply, "keywords cannot be set on a private session", HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Conflict);
+        var status = Expect.StatusIn(reply, "keywords cannot be set on a private session", HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Conflict);
+        if (status != HttpStatusCode.Forbidden)
+        {
+            Readings.Record("PROPS-KEYWORDS-PRIVATE", ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     [Test, Requirement("PROPS-HOST-MUST-MATCH")]

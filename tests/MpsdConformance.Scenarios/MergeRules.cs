@@ -50,7 +50,8 @@ public class MergeRules : Scenario
         var same = await T.Put(Alice, session, SessionRequest.Create()
             .Constants(c => c
                 .Custom("mode", "ctf")));
-        Expect.StatusIn(same, "re-sending identical constants (the docs allow either answer)", HttpStatusCode.OK, HttpStatusCode.Conflict);
+        var sameStatus = Expect.StatusIn(same, "re-sending identical constants (the docs allow either answer)", HttpStatusCode.OK, HttpStatusCode.Conflict);
+        Readings.Record("PUT-IDEMPOTENT", sameStatus == HttpStatusCode.OK ? "200" : "409");
         var added = await T.Put(Alice, session, SessionRequest.Create()
             .Constants(c => c
                 .Custom("extra", 1)));

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace MpsdConformance.Scenarios;
 
 /// <summary>Headers, errors, GET, the properties sub-resource, and the shape of every answer.</summary>
@@ -28,7 +30,22 @@ public class Protocol : Scenario
         var reply = await T.PutProperties(Alice, session, SessionRequest.PropertiesResource(p => p
             .Custom("a", 1)));
         Expect.Status(reply, HttpStatusCode.NotFound, "PUT .../properties never creates a session");
+        Readings.Record("PROPSRES-MISSING-404", reply.Body.Length == 0 ? "empty" : "text-message");
         Expect.StatusIn(await T.Get(Alice, session), "nothing was created", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+    }
+
+    [Test, Requirement("PROPSRES-SAME-AS-PUT")]
+    public async Task PutProperties_ByAUserWhoIsNoMember_GetsADocumentedReading()
+    {
+        var (session, _) = await Create(Alice);
+        var reply = await T.PutProperties(Bob, session, SessionRequest.PropertiesResource(p => p
+            .Custom("byBob", 1)));
+        var status = Expect.StatusIn(reply, "PUT .../properties of an open session by a user who is no member (undocumented: allowed as a session PUT is, or 403)",
+            HttpStatusCode.OK, HttpStatusCode.NoContent, HttpStatusCode.Forbidden);
+        Readings.Record("PROPSRES-SAME-AS-PUT", status == HttpStatusCode.Forbidden ? "member-only" : "allowed");
+        var after = await T.Get(Alice, session);
+        Expect.Field(after, "/properties/custom/byBob", status == HttpStatusCode.Forbidden ? Is.Null : Is.EqualTo(1),
+            status == HttpStatusCode.Forbidden ? "the refused write stored nothing" : "the accepted write was stored");
     }
 
     [Test, Requirement("PROPSRES-SAME-AS-PUT", "PROPSRES-STATUS")]
@@ -92,7 +109,7 @@ public class Protocol : Scenario
     [Test, Requirement("PUT-UNKNOWN-SCID-404")]
     public async Task UnknownTemplate_Gets404()
     {
-        var session = new SessionRef("no-such-template-" + Guid.NewGuid().ToString("N")[..8], "mpsdc-" + Guid.NewGuid().ToString("N"));
+        var session = new SessionRef("no-such-template-" + Guid.NewGuid().ToString("N")[..8], Guid.NewGuid().ToString());
         var put = await T.Put(Alice, session, Join(Alice));
         var get = await T.Get(Alice, session);
         Assert.Multiple(() =>
@@ -121,9 +138,11 @@ public class Protocol : Scenario
     [Test, Requirement("HDR-CONTRACT-VERSION")]
     public async Task RequestWithoutContractVersion_GetsADocumentedReading()
     {
-        var reply = await T.Send(HttpMethod.Get, T.Url(T.NewSession()), Alice, null, null, [("X-Xbl-Contract-Version", "")]);
-        var status = Expect.StatusIn(reply, "a request without X-Xbl-Contract-Version (undocumented: 400, served anyway, or 404)",
-            HttpStatusCode.BadRequest, HttpStatusCode.NoContent, HttpStatusCode.NotFound);
+        // An existing session, so that serving the request anyway (200) cannot be mistaken for a refusal (a missing session may answer 404).
+        var (session, _) = await Create(Alice);
+        var reply = await T.Send(HttpMethod.Get, T.Url(session), Alice, null, null, [("X-Xbl-Contract-Version", "")]);
+        var status = Expect.StatusIn(reply, "a GET without X-Xbl-Contract-Version (undocumented: 400, served anyway, or 404)",
+            HttpStatusCode.BadRequest, HttpStatusCode.OK, HttpStatusCode.NotFound);
         Readings.Record("HDR-CONTRACT-VERSION", status == HttpStatusCode.BadRequest ? "400" : status == HttpStatusCode.NotFound ? "404" : "200-ignored");
     }
 
@@ -156,16 +175,23 @@ public class Protocol : Scenario
         "RESP-MEMBER-SECTIONS", "RESP-XUID-STRING", "RESP-ENUM-VALUES", "RESP-CONTRACT-VERSION", "RESP-TIMESTAMP-FORMAT", "RESP-LINKED-LIST", "PROPS-TURN-SHAPE")]
     public async Task EverySessionAnswer_IsAValidSessionDocument()
     {
-        var (session, _) = await Create(Alice);
+        var (session, created) = await Create(Alice);
+        var alice = MemberOf(created.Session!, Alice.Xuid)?.Index ?? 0;
         await T.Put(Bob, session, Join(Bob, me => me
             .Properties(p => p
                 .Custom("skill", 3))));
         await T.Put(Alice, session, Reserve(Carol.Xuid!));
         var turned = await T.Put(Alice, session, SessionRequest.Create()
             .Properties(p => p
-                .System("turn", new JsonArray { 0 })
+                .System("turn", new JsonArray { alice })
                 .System("joinRestriction", "followed")
                 .Custom("round", 1)));
+        if (turned.Session is { } document)
+        {
+            Readings.Record("RESP-TIMESTAMP-FORMAT", Timestamps(document).All(t => Regex.IsMatch(t, @"\.[0-9]{7}Z$")) ? "seven-digits" : "any-iso-utc");
+            var numbers = Roster.Entries(document["members"]).Any(m => m.Member["constants"]?["system"]?["xuid"]?.GetValueKind() == System.Text.Json.JsonValueKind.Number);
+            Readings.Record("RESP-XUID-STRING", numbers ? "number" : "string");
+        }
         await T.Get(Bob, session);
         await T.Put(Bob, session, SessionRequest.Create().Leave());
         var mine = FindingsFor("RESP-TOPLEVEL-FIELDS", "RESP-REQUIRED-SECTIONS", "RESP-MEMBERS-KEYS", "RESP-MEMBERSINFO-SHAPE", "RESP-MEMBER-FIELDS",
@@ -173,4 +199,12 @@ public class Protocol : Scenario
         Assert.That(mine, Is.Empty, () => "every session document must be valid against response.schema.json and consistent:\n" +
             string.Join("\n", mine.Select(f => $"  [{f.Requirement}] {f.Message}  ({f.Url})")) + "\nlast answer:\n" + turned.Exchange.Describe());
     }
+
+    /// <summary>The date-time fields of a session document: startTime, nextTimer, each member's joinTime, initializing.stageStartTime.</summary>
+    private static IEnumerable<string> Timestamps(JsonObject session) =>
+        new[] { session["startTime"], session["nextTimer"], session["initializing"]?["stageStartTime"] }
+            .Concat(Roster.Entries(session["members"]).Select(m => m.Member["joinTime"]))
+            .OfType<JsonValue>()
+            .Where(v => v.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            .Select(v => v.GetValue<string>());
 }

@@ -13,6 +13,12 @@ public class SpecialTemplates : Scenario
         var (session, created) = await Create(Alice, role);
         var left = await T.Put(Alice, session, SessionRequest.Create().Leave());
         Expect.Status(left, HttpStatusCode.OK, "the last member leaving a session whose sessionEmptyTimeout is not 0");
+        var shown = left.Session?["membersInfo"] is not null || left.Session?["members"] is not null;
+        Readings.Record("RESP-MEMBERSINFO-SHAPE", shown ? "present-empty" : "absent");
+        if (shown)
+        {
+            Expect.Field(left, "/membersInfo/count", Is.EqualTo(0), "an empty session that lives on shows count 0 (or leaves members and membersInfo out)");
+        }
         var rejoined = await T.Put(Alice, session, Join(Alice));
         Expect.Status(rejoined, HttpStatusCode.OK, "joining the empty session again");
         Expect.Field(rejoined, "/correlationId", Is.EqualTo((string?)created.Session?["correlationId"]), "a restarted session keeps its correlationId");

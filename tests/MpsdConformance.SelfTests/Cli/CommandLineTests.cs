@@ -16,7 +16,7 @@ public class CommandLineTests
 
     [TestCase("certify", new[] { "--profile <FILE>", "--out <DIR>", "--filter <EXPR>", "--known-issues <FILE>" })]
     [TestCase("validate", new[] { "<kind>", "<paths>", "--json", "--verbose", "--undocumented", "--schemas <DIR>", "--fixtures" })]
-    [TestCase("serve", new[] { "--port <N>", "[default: 5080]", "--host <ADDRESS>", "--config <FILE>", "--profile-out <FILE>", "--log" })]
+    [TestCase("serve", new[] { "--port <N>", "[default: 5080]", "--host <ADDRESS>", "--config <FILE>", "--profile-out <FILE>", "--log", "--readings <SET>", "--reading <ID=VALUE>" })]
     [TestCase("report", new[] { "--allure", "<RUN-DIR>" })]
     public async Task Help_OfEachVerb_Exits0_ListingItsOptionsAndExitCodes(string verb, string[] options)
     {
@@ -103,6 +103,8 @@ public class CommandLineTests
     [TestCase("serve", "--host", "an IP address")]
     [TestCase("serve", "--config", "a file")]
     [TestCase("serve", "--profile-out", "a file")]
+    [TestCase("serve", "--reading", "a REQUIREMENT-ID=READING pair")]
+    [TestCase("serve", "--readings", "a set of readings")]
     public async Task MissingOptionValue_Exits2_NamingTheOption(string verb, string option, string what)
     {
         var (code, _, error) = await Run(verb, option);
@@ -116,6 +118,10 @@ public class CommandLineTests
     [TestCase(new[] { "serve", "--port", "70000" }, "mpsd serve: --port takes a number from 0 to 65535, not '70000'")]
     [TestCase(new[] { "serve", "--port", "-1" }, "mpsd serve: --port takes a number from 0 to 65535, not '-1'")]
     [TestCase(new[] { "serve", "--host", "localhost" }, "mpsd serve: --host takes an IP address such as 127.0.0.1, not 'localhost'")]
+    [TestCase(new[] { "serve", "--reading", "GET-MISSING=410" }, "mpsd serve: GET-MISSING has no reading '410'; its readings are: 204, 404 (reference: 204)")]
+    [TestCase(new[] { "serve", "--reading", "NO-SUCH-ID=1" }, "mpsd serve: no reading switch for requirement 'NO-SUCH-ID'; the switches are: HDR-CONTRACT-VERSION, ")]
+    [TestCase(new[] { "serve", "--reading", "GET-MISSING" }, "mpsd serve: 'GET-MISSING' is not REQUIREMENT-ID=READING, e.g. GET-MISSING=404")]
+    [TestCase(new[] { "serve", "--readings", "other" }, "mpsd serve: unknown set of readings 'other'; use reference or alt")]
     [TestCase(new[] { "report", "--allure", "a", "b" }, "mpsd report: unexpected argument 'b'")]
     [TestCase(new[] { "report" }, "mpsd report: name the renderer: --allure")]
     [TestCase(new[] { "validate", "--fixtures", "a", "b" }, "mpsd validate: --fixtures takes at most one folder")]

@@ -103,8 +103,9 @@ public class SuiteVerdictTests
             }
         })), new[] { "PUT-CREATE-201=fail" });
         yield return new TestCaseData(new Double("If-Match ignored", OnRequest(c => c.Request.Headers.Remove("If-Match"))), new[] { "IFMATCH-STALE-412=fail", "CONCURRENCY-ONE-WINNER=fail" });
-        yield return new TestCaseData(new Double("xuid written as a number", RewriteBody((_, body) =>
-            Regex.Replace(body, "\"xuid\":\"([0-9]+)\"", "\"xuid\":$1"))), new[] { "RESP-XUID-STRING=fail" });
+        yield return new TestCaseData(new Double("xuid written as a hexadecimal string", RewriteBody((_, body) =>
+            Regex.Replace(body, "\"xuid\":\"([0-9]+)\"", m => $"\"xuid\":\"0x{ulong.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture):X}\""))),
+            new[] { "RESP-XUID-STRING=fail" });
         yield return new TestCaseData(new Double("prohibited top-level member ignored", next => async context =>
         {
             if (HttpMethods.IsPut(context.Request.Method) && !context.Request.Path.Value!.EndsWith("/properties", StringComparison.OrdinalIgnoreCase))
