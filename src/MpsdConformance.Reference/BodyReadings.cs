@@ -45,6 +45,14 @@ internal static partial class BodyReadings
             return At(body, v.Pointer) is JsonValue xuid && xuid.GetValueKind() == JsonValueKind.Number
                 && ulong.TryParse(xuid.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out _);
         }
+        if (readings.NullRestrictionRemoves && RestrictionKey().IsMatch(v.Pointer) && At(body, v.Pointer) is null && Present(body, v.Pointer))
+        {
+            return true; // kept as null: the merge then removes the field
+        }
+        if (readings.NonStringHostDropped && v.Pointer == "/properties/system/host" && Present(body, v.Pointer) && At(body, v.Pointer)?.GetValueKind() != JsonValueKind.String)
+        {
+            return true; // dropped below, like any host that matches no member's device token
+        }
         if (v.Kind == "NoAdditionalPropertiesAllowed")
         {
             return (readings.IgnoreUnknownConstantsSystem && SessionSystemKey("constants").IsMatch(v.Pointer))
@@ -59,7 +67,7 @@ internal static partial class BodyReadings
     {
         var parent = At(body, v.Pointer[..v.Pointer.LastIndexOf('/')]) as JsonObject;
         var key = Unescape(v.Pointer[(v.Pointer.LastIndexOf('/') + 1)..]);
-        if (v.Kind == "NoAdditionalPropertiesAllowed")
+        if (v.Kind == "NoAdditionalPropertiesAllowed" || (v.Pointer == "/properties/system/host" && parent?[key]?.GetValueKind() != JsonValueKind.String))
         {
             parent?.Remove(key);
         }
@@ -158,6 +166,13 @@ internal static partial class BodyReadings
     private static string Unescape(string token) => token.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
 
     private static Regex SessionSystemKey(string section) => section == "constants" ? ConstantsSystemKey() : PropertiesSystemKey();
+
+    // The key at the end of the pointer is there, whatever its value (JSON null included).
+    private static bool Present(JsonNode? root, string pointer) =>
+        At(root, pointer[..pointer.LastIndexOf('/')]) is JsonObject parent && parent.ContainsKey(Unescape(pointer[(pointer.LastIndexOf('/') + 1)..]));
+
+    [GeneratedRegex("^/properties/system/(joinRestriction|readRestriction)$")]
+    private static partial Regex RestrictionKey();
 
     [GeneratedRegex("^/members/[^/]+/constants/system/xuid$")]
     private static partial Regex MemberXuid();

@@ -71,7 +71,10 @@ internal sealed class Readings
         MissingSessionStatus = Pick("GET-MISSING", ("204", 204), ("404", 404));
         MissingSessionPropertiesWithoutBody = Pick("PROPSRES-MISSING-404", ("text-message", false), ("empty", true));
         PropertiesNeedMembership = Pick("PROPSRES-SAME-AS-PUT", ("allowed", false), ("member-only", true));
-        PropertiesAnswer204 = Pick("PROPSRES-STATUS", ("200", false), ("204", true));
+        PropertiesAnswer204 = Pick("PROPSRES-STATUS", ("200", false), ("204", true), ("200-properties", false));
+        PropertiesAnswerBagOnly = Pick("PROPSRES-STATUS", ("200", false), ("204", false), ("200-properties", true));
+        NullRestrictionRemoves = Pick("PROPS-RESTRICTION-VALUES", ("null-refused", false), ("null-removes", true));
+        NonStringHostDropped = Pick("PROPS-HOST-MUST-MATCH", ("non-string-refused", false), ("non-string-dropped", true));
         UnsetEmptyTimeoutNeverExpires = Pick("TIMER-SESSION-EMPTY", ("default-0", false), ("unset-never", true));
         WholeSecondTimestamps = Pick("RESP-TIMESTAMP-FORMAT", ("seven-digits", false), ("any-iso-utc", true));
         OmitEmptyMembers = Pick("RESP-MEMBERSINFO-SHAPE", ("present-empty", false), ("absent", true));
@@ -195,6 +198,15 @@ internal sealed class Readings
 
     /// <summary>PROPSRES-STATUS: PUT .../properties answers 204 without a body.</summary>
     public bool PropertiesAnswer204 { get; }
+
+    /// <summary>PROPSRES-STATUS: PUT .../properties answers 200 with the property bag alone.</summary>
+    public bool PropertiesAnswerBagOnly { get; }
+
+    /// <summary>PROPS-RESTRICTION-VALUES: a null joinRestriction or readRestriction removes the field.</summary>
+    public bool NullRestrictionRemoves { get; }
+
+    /// <summary>PROPS-HOST-MUST-MATCH: a host that is not a string is dropped like any unmatched host.</summary>
+    public bool NonStringHostDropped { get; }
 
     /// <summary>TIMER-SESSION-EMPTY: an unset sessionEmptyTimeout keeps empty sessions.</summary>
     public bool UnsetEmptyTimeoutNeverExpires { get; }

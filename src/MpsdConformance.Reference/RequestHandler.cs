@@ -216,6 +216,11 @@ internal sealed class RequestHandler(
         }
         response.ContentType = "application/json; charset=utf-8";
         var body = outcome.Session.RenderedUtf8(readings.AnswerInRequestContract ? contractVersion : null);
+        if (outcome.PropertyBagOnly)
+        {
+            // PROPSRES-STATUS=200-properties: the session's property bag alone.
+            body = System.Text.Encoding.UTF8.GetBytes(System.Text.Json.Nodes.JsonNode.Parse(body)?["properties"]?.ToJsonString() ?? "{}");
+        }
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted);
     }

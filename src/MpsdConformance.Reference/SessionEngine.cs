@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace MpsdConformance.Reference;
 
 /// <summary>What an operation answers: a status, and a session to render or a text/plain message.</summary>
-internal sealed record Outcome(int Status, Session? Session = null, string? Text = null, bool WithBody = true, DateTimeOffset Now = default)
+internal sealed record Outcome(int Status, Session? Session = null, string? Text = null, bool WithBody = true, DateTimeOffset Now = default, bool PropertyBagOnly = false)
 {
     public static Outcome Error(MpsdError e, DateTimeOffset now) => new(e.Status, e.Session, e.Session is null ? e.Message : null, Now: now);
 }
@@ -81,20 +81,21 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                 return (noCommit ? null : next, new Outcome(201, next, Now: now));
             }
             var status = propertiesOnly && readings.PropertiesAnswer204 ? 204 : 200;
+            var bagOnly = propertiesOnly && readings.PropertiesAnswerBagOnly;
             if (next.Fingerprint() == live!.Fingerprint())
             {
                 // A write that changes nothing: the ETag and changeNumber stay, unless the readings say otherwise.
                 if (noCommit || !(readings.NewETagOnNoOp || readings.ChangeNumberOnNoOp))
                 {
-                    return (live, new Outcome(status, live, WithBody: status == 200, Now: now));
+                    return (live, new Outcome(status, live, WithBody: status == 200, Now: now, PropertyBagOnly: bagOnly));
                 }
                 var touched = live.Clone();
                 touched.ChangeNumber += readings.ChangeNumberOnNoOp ? 1 : 0;
                 touched.ETag = readings.NewETagOnNoOp ? ETags.New(readings.BareETags) : live.ETag;
-                return (touched, new Outcome(status, touched, WithBody: status == 200, Now: now));
+                return (touched, new Outcome(status, touched, WithBody: status == 200, Now: now, PropertyBagOnly: bagOnly));
             }
             Commit(next);
-            return (noCommit ? live : next, new Outcome(status, next, WithBody: status == 200, Now: now));
+            return (noCommit ? live : next, new Outcome(status, next, WithBody: status == 200, Now: now, PropertyBagOnly: bagOnly));
         });
 
     public Outcome DeleteMe(SessionKey key, Principal principal, Conditions conditions) =>

@@ -60,6 +60,25 @@ public class ContractShape : Scenario
             HttpStatusCode.BadRequest, HttpStatusCode.Forbidden, HttpStatusCode.Conflict, (HttpStatusCode)422);
         var unchanged = await T.Get(Alice, session);
         Expect.Unchanged(before, unchanged, "the refused body changed nothing", "/properties", "/members", "/constants");
+        RecordRefusingReadings(accepted);
+    }
+
+    /// <summary>
+    /// A refusal tells which reading the target took where one reading alone would have accepted the body and its
+    /// ambiguity has exactly one other reading (a combination of readings leaves the refusal unexplained).
+    /// </summary>
+    private static void RecordRefusingReadings(IReadOnlyList<AcceptedOutcome> accepted)
+    {
+        foreach (var single in accepted.Where(a => a.Readings.Count == 1).Select(a => a.Readings[0]).Distinct())
+        {
+            var requirement = single[..single.IndexOf('=', StringComparison.Ordinal)];
+            var accepting = accepted.SelectMany(a => a.Readings).Where(r => r.StartsWith(requirement + "=", StringComparison.Ordinal)).ToHashSet();
+            var others = RequirementLedger.Shared().Find(requirement)?.Ambiguity?.Readings.Where(r => !accepting.Contains($"{requirement}={r.Id}")).ToList() ?? [];
+            if (others.Count == 1)
+            {
+                Readings.Record(requirement, others[0].Id);
+            }
+        }
     }
 
     /// <summary>Whether the stored session shows <paramref name="outcome"/>'s effect at its location.</summary>
