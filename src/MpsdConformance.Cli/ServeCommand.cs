@@ -5,7 +5,7 @@ using MpsdConformance.Reference;
 
 namespace MpsdConformance.Cli;
 
-/// <summary><c>mpsd serve [--port N] [--host ADDRESS] [--config FILE] [--profile-out FILE] [--log]</c>: the reference server, standalone.</summary>
+/// <summary><c>mpsd serve [--port N] [--host ADDRESS] [--config FILE] [--profile-out FILE] [--log] [--fault NAME]</c>: the reference server, standalone.</summary>
 internal static class ServeCommand
 {
     private const string Description = """
@@ -56,16 +56,25 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Path.Combine(".build", "reference-profile.json"),
         };
         var log = new Option<bool>("--log") { Description = "one line per request on standard error (method, path, status, caller name; never a header or token)" };
-        var command = new Command("serve", Description) { port, host, config, profileOut, log };
+        var fault = new Option<string?>("--fault")
+        {
+            HelpName = "NAME",
+            Description = "run a mutant: a server that breaks exactly one requirement (the catalogue 'mpsd selftest mutants' proves the suite with)",
+        };
+        var command = new Command("serve", Description) { port, host, config, profileOut, log, fault };
         command.SetAction((parsed, stop) => RunAsync(
-            new Settings(parsed.GetValue(port), parsed.GetValue(host)!, parsed.GetValue(config), parsed.GetValue(profileOut)!, parsed.GetValue(log)),
+            new Settings(parsed.GetValue(port), parsed.GetValue(host)!, parsed.GetValue(config), parsed.GetValue(profileOut)!, parsed.GetValue(log), parsed.GetValue(fault)),
             parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, stop));
         return command;
     }
 
     private static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
-        var (port, host, configPath, profilePath, log) = settings;
+        var (port, host, configPath, profilePath, log, fault) = settings;
+        if (fault is not null && Faults.Find(fault) is null)
+        {
+            throw new UsageException($"--fault: unknown mutant '{fault}'; the mutants: {string.Join(", ", Faults.Catalogue.Select(f => f.Name))}");
+        }
         ReferenceConfig config;
         try
         {
@@ -84,6 +93,7 @@ internal static class ServeCommand
                 Host = host,
                 Port = port,
                 RequestLog = log ? line => stderr.WriteLine(line) : null,
+                Fault = fault,
             }, stop);
         }
         catch (IOException e)
@@ -100,6 +110,11 @@ internal static class ServeCommand
                 File.SetUnixFileMode(fullProfilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
             await stdout.WriteLineAsync($"MPSD reference server listening on {server.BaseUrl.ToString().TrimEnd('/')}");
+            if (fault is not null)
+            {
+                var mutant = Faults.Find(fault)!;
+                await stdout.WriteLineAsync($"mutant {mutant.Name}: breaks {mutant.Requirement}: {mutant.Description}");
+            }
             await stdout.WriteLineAsync($"target profile: {profilePath}");
             await stdout.WriteLineAsync("press Ctrl-C to stop");
             await stdout.FlushAsync(stop);
@@ -115,5 +130,5 @@ internal static class ServeCommand
         return ExitCodes.Ok;
     }
 
-    private sealed record Settings(int Port, string Host, string? ConfigPath, string ProfilePath, bool Log);
+    private sealed record Settings(int Port, string Host, string? ConfigPath, string ProfilePath, bool Log, string? Fault);
 }

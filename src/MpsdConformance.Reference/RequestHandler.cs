@@ -42,8 +42,18 @@ internal sealed class RequestHandler(
             Resource.Properties => "PUT",
             _ => "DELETE",
         };
+        if (Faults.Active(FaultKind.PathCaseSensitive) && Faults.HasUppercaseFixedSegment(request.Path))
+        {
+            await Text(context, 404, "the URI is invalid: not an MPSD session resource");
+            return "-";
+        }
         if (!allowed.Split(", ").Contains(request.Method, StringComparer.OrdinalIgnoreCase))
         {
+            if (Faults.Active(FaultKind.WrongMethod404))
+            {
+                await Text(context, 404, "the URI is invalid: not an MPSD session resource");
+                return "-";
+            }
             context.Response.Headers.Allow = allowed;
             await Text(context, 405, $"{request.Method} is not allowed here; use {allowed}");
             return "-";
@@ -51,6 +61,10 @@ internal sealed class RequestHandler(
         var versionHeader = request.Headers["X-Xbl-Contract-Version"].ToString();
         if (versionHeader.Length == 0)
         {
+            if (Faults.Active(FaultKind.ContractVersionUnchecked))
+            {
+                _ = int.Parse(versionHeader, CultureInfo.InvariantCulture);
+            }
             await Text(context, 400, "the X-Xbl-Contract-Version header is required (104 or later)");
             return "-";
         }
@@ -59,7 +73,8 @@ internal sealed class RequestHandler(
             await Text(context, 400, $"X-Xbl-Contract-Version must be a number, 104 or later; got '{Trim(versionHeader)}'");
             return "-";
         }
-        var principal = identities.Resolve(request.Headers.Authorization.ToString());
+        var principal = identities.Resolve(request.Headers.Authorization.ToString())
+                        ?? (Faults.Active(FaultKind.AnonymousServed) && request.Headers.Authorization.Count == 0 ? Faults.Anonymous : null);
         if (principal is null)
         {
             context.Response.Headers.WWWAuthenticate = "XBL3.0";
@@ -68,7 +83,10 @@ internal sealed class RequestHandler(
         }
         var values = request.RouteValues;
         string scid = (string)values["scid"]!, templateName = (string)values["template"]!, name = (string)values["name"]!;
-        if (!config.Scids.TryGetValue(scid, out var templates) || !templates.TryGetValue(templateName, out var template))
+        var template = config.Scids.TryGetValue(scid, out var templates)
+            ? templates.GetValueOrDefault(templateName) ?? (Faults.Active(FaultKind.UnknownTemplateFallsBack) ? templates.Values.FirstOrDefault() : null)
+            : null;
+        if (template is null)
         {
             await Text(context, 404, "service config is either invalid or not configured for sessions: unknown scid or session template");
             return principal.Name;
@@ -92,7 +110,31 @@ internal sealed class RequestHandler(
                     body = new JsonObject { ["properties"] = body };
                 }
                 var noCommit = string.Equals(request.Query["nocommit"], "true", StringComparison.OrdinalIgnoreCase);
+                if (Faults.Active(FaultKind.ContractFromCreatingRequest))
+                {
+                    template = new TemplateConfig { ContractVersion = version, Constants = template.Constants };
+                }
+                if (resource == Resource.Properties && Faults.Active(FaultKind.PropertiesIgnoreIfMatch))
+                {
+                    conditions = conditions with { IfMatch = null };
+                }
+                if (conditions.IfMatch is not null && !noCommit && Faults.Active(FaultKind.IfMatchCheckNotAtomic))
+                {
+                    // The check and the write as two steps, with time between them for another writer.
+                    var check = engine.Put(key, (scid, templateName, name), template, principal, body, conditions, noCommit: true, resource == Resource.Properties);
+                    if (check.Status == 412)
+                    {
+                        outcome = check;
+                        break;
+                    }
+                    await Task.Delay(100, context.RequestAborted);
+                    conditions = conditions with { IfMatch = null };
+                }
                 outcome = engine.Put(key, (scid, templateName, name), template, principal, body, conditions, noCommit, resource == Resource.Properties);
+                if (resource == Resource.Properties && outcome.Status == 200 && Faults.Active(FaultKind.PropertiesAnswer201))
+                {
+                    outcome = outcome with { Status = 201 };
+                }
                 break;
             case Resource.MemberMe:
                 outcome = engine.DeleteMe(key, principal, conditions);
@@ -109,6 +151,7 @@ internal sealed class RequestHandler(
                 outcome = engine.DeleteServer(key, principal, conditions, (string)values["server"]!);
                 break;
         }
+        Faults.BreakAnswer(context, key, outcome);
         await Write(context, outcome);
         return principal.Name;
     }
@@ -158,17 +201,24 @@ internal sealed class RequestHandler(
         var report = validator.Validate(kind, text);
         if (report.Problem is not null)
         {
+            if (Faults.Active(FaultKind.MalformedJson500))
+            {
+                throw new JsonException("the body is " + report.Problem);
+            }
             await Text(context, 400, "the body is " + report.Problem);
             return null;
         }
-        if (!report.IsValid)
+        var ignored = Faults.UncheckedBodyRule is { } rule ? report.Violations.Where(v => v.Requirement == rule).ToList() : [];
+        if (report.Violations.Count > ignored.Count)
         {
-            await Text(context, 400, $"the request body breaks the MPSD contract: {string.Join("; ", report.Violations.Take(5))}");
+            var status = Faults.Active(FaultKind.ProhibitedMember422) && report.Violations.Any(v => v.Requirement == "BODY-TOPLEVEL-ALLOWED") ? 422 : 400;
+            await Text(context, status, $"the request body breaks the MPSD contract: {string.Join("; ", report.Violations.Take(5))}");
             return null;
         }
         try
         {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth }) as JsonObject;
+            var parsed = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = config.Limits.MaxJsonDepth });
+            return ignored.Count > 0 ? Faults.DropOffendingValues(parsed, ignored.Select(v => v.Pointer)) : parsed as JsonObject;
         }
         catch (JsonException)
         {
@@ -211,6 +261,11 @@ internal sealed class RequestHandler(
     public static Task Text(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
+        if (Faults.Active(FaultKind.ErrorsAsProblemJson))
+        {
+            context.Response.ContentType = "application/problem+json";
+            return context.Response.WriteAsync(new JsonObject { ["title"] = message, ["status"] = status }.ToJsonString());
+        }
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(message);
     }

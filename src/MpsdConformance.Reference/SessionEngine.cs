@@ -25,14 +25,14 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             var now = time.GetUtcNow();
             if (live is null)
             {
-                return (null, new Outcome(204, WithBody: false, Now: now));
+                return (null, new Outcome(Faults.Active(FaultKind.MissingSession200) ? 200 : 204, WithBody: false, Now: now));
             }
             AccessRules.CheckRead(live, principal);
-            if (ifNoneMatch is not null && ETags.MatchesOrStar(ifNoneMatch, live.ETag))
+            if (ifNoneMatch is not null && ETags.MatchesOrStar(ifNoneMatch, live.ETag) && !Faults.Active(FaultKind.IfNoneMatchIgnoredOnGet))
             {
                 return (live, new Outcome(304, live, WithBody: false, Now: now));
             }
-            return (live, new Outcome(200, live, Now: now));
+            return (live, new Outcome(Faults.Active(FaultKind.GetAnswers203) ? 203 : 200, live, Now: now));
         });
 
     public Outcome Put(SessionKey key, (string Scid, string Template, string Name) names, TemplateConfig template, Principal principal,
@@ -40,7 +40,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         Run(key, live =>
         {
             var now = time.GetUtcNow();
-            if (propertiesOnly && live is null)
+            if (propertiesOnly && live is null && !Faults.Active(FaultKind.PropertiesOnMissingSession204))
             {
                 throw new MpsdError(404, "session not found: PUT .../properties never creates a session");
             }
@@ -48,16 +48,26 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             if (live is not null)
             {
                 AccessRules.CheckWrite(live, principal);
+                Faults.CheckUpdate(live, body);
             }
             var creating = live is null;
             var next = live?.Clone() ?? NewSession(names, template, now);
+            if (creating && body["constants"] is JsonObject && Faults.Active(FaultKind.TemplateConstantsDropped))
+            {
+                next.Constants = Bags.Empty();
+            }
             Apply(next, body, principal, creating, now);
 
-            if (next.Members.Count == 0)
+            if (next.Members.Count == 0 && !(creating && Faults.Active(FaultKind.EmptyCreateStored)))
             {
-                var emptyTimeout = next.Timeout("sessionEmptyTimeout", 0);
+                var emptyTimeout = Faults.Active(FaultKind.EmptyTimeoutIgnored) ? 0 : next.Timeout("sessionEmptyTimeout", 0);
                 if (emptyTimeout == 0)
                 {
+                    if (!creating && Faults.Active(FaultKind.LastLeaveAnswers200))
+                    {
+                        Commit(next);
+                        return (noCommit ? live : null, new Outcome(200, next, Now: now));
+                    }
                     // Nobody left and no grace period: the session is gone (or never was).
                     return (noCommit ? live : null, new Outcome(204, WithBody: false, Now: now));
                 }
@@ -70,7 +80,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             if (creating)
             {
                 Commit(next);
-                return (noCommit ? null : next, new Outcome(201, next, Now: now));
+                return (noCommit ? null : next, new Outcome(Faults.Active(FaultKind.CreateAnswers200) ? 200 : 201, next, Now: now));
             }
             if (next.Fingerprint() == live!.Fingerprint())
             {
@@ -86,6 +96,11 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             var member = p.Xuid is null ? null : session.MemberByXuid(p.Xuid);
             if (member is null)
             {
+                if (Faults.Active(FaultKind.NonMemberDeleteRemovesFirst))
+                {
+                    session.Members.Remove(0);
+                    return;
+                }
                 throw new MpsdError(404, "the caller is not a member of this session");
             }
             session.Members.Remove(member.Index);
@@ -94,6 +109,10 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
     public Outcome DeleteMember(SessionKey key, Principal principal, Conditions conditions, int index) =>
         Delete(key, principal, conditions, needsServer: true, (session, _) =>
         {
+            if (Faults.Active(FaultKind.DeleteByIndexIgnored))
+            {
+                return;
+            }
             if (!session.Members.Remove(index))
             {
                 throw new MpsdError(404, $"no member with index {index}");
@@ -115,7 +134,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
     /// </summary>
     internal static void Commit(Session next)
     {
-        next.ChangeNumber++;
+        next.ChangeNumber += Faults.Active(FaultKind.ChangeNumberFrozen) && next.ChangeNumber > 0 ? 0 : 1;
         next.ETag = ETags.New();
     }
 
@@ -134,8 +153,13 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             remove(next, principal);
             if (next.Members.Count == 0)
             {
-                if (next.Timeout("sessionEmptyTimeout", 0) == 0)
+                if (next.Timeout("sessionEmptyTimeout", 0) == 0 || Faults.Active(FaultKind.EmptyTimeoutIgnored))
                 {
+                    if (Faults.Active(FaultKind.LastLeaveAnswers200))
+                    {
+                        Commit(next);
+                        return (null, new Outcome(200, next, Now: now));
+                    }
                     return (null, new Outcome(204, WithBody: false, Now: now));
                 }
                 next.EmptySince ??= now;
@@ -178,7 +202,8 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         }
         if (body["properties"] is JsonObject properties)
         {
-            if (properties["system"] is JsonObject system && system.ContainsKey("keywords") && next.Visibility == "private")
+            if (properties["system"] is JsonObject system && system.ContainsKey("keywords") && next.Visibility == "private"
+                && !Faults.Active(FaultKind.KeywordsOnPrivateAccepted))
             {
                 throw new MpsdError(400, "/properties/system/keywords: keywords cannot be set on a private session");
             }
@@ -186,7 +211,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         }
         if (body["members"] is JsonObject members)
         {
-            foreach (var (name, value) in members)
+            foreach (var (name, value) in Faults.Active(FaultKind.ReservationsReversed) ? Faults.ReservationsReversed(members) : members)
             {
                 MemberWrites.Apply(next, name, value, principal, creating, now);
             }

@@ -7,7 +7,7 @@ namespace MpsdConformance.Reference;
 internal static class SessionJson
 {
     public static string Timestamp(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        time.UtcDateTime.ToString(Faults.Active(FaultKind.TimestampsWithOffset) ? "yyyy-MM-dd'T'HH:mm:ss.fffffff'+00:00'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>When the next lazy timer falls due, or null.</summary>
     public static DateTimeOffset? NextTimer(Session session)
@@ -31,6 +31,7 @@ internal static class SessionJson
             : [];
         var members = new JsonObject();
         var order = session.Members.Keys.ToList();
+        var skipReserved = Faults.Active(FaultKind.LinksSkipReserved);
         for (var i = 0; i < order.Count; i++)
         {
             var member = session.Members[order[i]];
@@ -47,17 +48,26 @@ internal static class SessionJson
             {
                 node["deviceToken"] = token;
             }
-            if (member.Reserved)
+            if (member.Reserved || Faults.Active(FaultKind.ReservedFalseWritten))
             {
-                node["reserved"] = true;
+                node["reserved"] = member.Reserved;
             }
-            node["joinTime"] = Timestamp(member.JoinTime);
-            if (turn.Contains(member.Index))
+            if (member.Reserved || !Faults.Active(FaultKind.JoinWithoutJoinTime))
+            {
+                node["joinTime"] = Timestamp(member.JoinTime);
+            }
+            if (turn.Contains(member.Index) && !Faults.Active(FaultKind.TurnFlagsMissing))
             {
                 node["turn"] = true;
             }
-            node["next"] = i + 1 < order.Count ? order[i + 1] : session.NextIndex;
-            members[member.Index.ToString(CultureInfo.InvariantCulture)] = node;
+            var link = i + 1;
+            while (skipReserved && link < order.Count && session.Members[order[link]].Reserved)
+            {
+                link++;
+            }
+            node["next"] = link < order.Count ? order[link] : session.NextIndex;
+            Faults.BreakMember(node);
+            members[Faults.Active(FaultKind.MemberKeysZeroPadded) ? member.Index.ToString("00", CultureInfo.InvariantCulture) : member.Index.ToString(CultureInfo.InvariantCulture)] = node;
         }
         var servers = new JsonObject();
         foreach (var (name, server) in session.Servers)
@@ -66,8 +76,10 @@ internal static class SessionJson
         }
         var document = new JsonObject
         {
-            ["contractVersion"] = session.ContractVersion,
-            ["branch"] = session.Branch.ToString(),
+            ["contractVersion"] = Faults.Active(FaultKind.ContractVersionDotted)
+                ? $"{session.ContractVersion / 100}.{session.ContractVersion % 100}"
+                : session.ContractVersion,
+            ["branch"] = Faults.Active(FaultKind.BranchEmpty) ? "" : session.Branch.ToString(),
             ["changeNumber"] = session.ChangeNumber,
             ["correlationId"] = session.CorrelationId.ToString().ToUpperInvariant(),
             ["startTime"] = Timestamp(session.StartTime),
@@ -78,14 +90,19 @@ internal static class SessionJson
         }
         document["constants"] = session.Constants.DeepClone();
         document["properties"] = session.Properties.DeepClone();
+        if (Faults.Active(FaultKind.EmptyPropertiesSystemOmitted) && document["properties"]!["system"] is JsonObject { Count: 0 })
+        {
+            document["properties"]!.AsObject().Remove("system");
+        }
         document["members"] = members;
         document["membersInfo"] = new JsonObject
         {
             ["first"] = order.Count > 0 ? order[0] : session.NextIndex,
             ["next"] = session.NextIndex,
-            ["count"] = order.Count,
+            ["count"] = Faults.Active(FaultKind.MembersCountAsString) ? order.Count.ToString(CultureInfo.InvariantCulture) : order.Count,
             ["accepted"] = session.Members.Values.Count(m => !m.Reserved),
         };
+        Faults.BreakServers(servers);
         document["servers"] = servers;
         return document;
     }
