@@ -6,13 +6,27 @@ namespace MpsdConformance.Scenarios;
 /// </summary>
 public class SpecialTemplates : Scenario
 {
-    [Test, Requirement("SESSION-RESTART-CORRELATION", "TIMER-SESSION-EMPTY")]
-    public async Task EmptySessionWithATimeout_LivesOn_AndARejoinKeepsTheCorrelationId()
+    [Test, Requirement("TIMER-SESSION-EMPTY")]
+    public async Task EmptySessionWithATimeout_LivesOn()
+    {
+        var role = RequireTemplate("lingering"); // sessionEmptyTimeout > 0
+        var (session, _) = await Create(Alice, role);
+        var left = await T.Put(Alice, session, SessionRequest.Create().Leave());
+        Expect.Status(left, HttpStatusCode.OK, "the last member leaving a session whose sessionEmptyTimeout is not 0");
+        var read = await T.Get(Alice, session);
+        Expect.Session(read, "the empty session lives on until its sessionEmptyTimeout runs out");
+    }
+
+    [Test, Requirement("SESSION-RESTART-CORRELATION")]
+    public async Task EmptySessionJoinedAgain_KeepsItsCorrelationId()
     {
         var role = RequireTemplate("lingering"); // sessionEmptyTimeout > 0
         var (session, created) = await Create(Alice, role);
         var left = await T.Put(Alice, session, SessionRequest.Create().Leave());
-        Expect.Status(left, HttpStatusCode.OK, "the last member leaving a session whose sessionEmptyTimeout is not 0");
+        if (left.Status != HttpStatusCode.OK)
+        {
+            Assert.Inconclusive($"the empty session did not live on (the leave answered {(int)left.Status}; TIMER-SESSION-EMPTY records it)");
+        }
         var rejoined = await T.Put(Alice, session, Join(Alice));
         Expect.Status(rejoined, HttpStatusCode.OK, "joining the empty session again");
         Expect.Field(rejoined, "/correlationId", Is.EqualTo((string?)created.Session?["correlationId"]), "a restarted session keeps its correlationId");
