@@ -127,7 +127,7 @@ internal sealed class RequestHandler(
                         outcome = check;
                         break;
                     }
-                    await Task.Delay(100, context.RequestAborted);
+                    await Task.Delay(250, context.RequestAborted);
                     conditions = conditions with { IfMatch = null };
                 }
                 outcome = engine.Put(key, (scid, templateName, name), template, principal, body, conditions, noCommit, resource == Resource.Properties);
