@@ -161,13 +161,7 @@ public sealed record KillMatrix(
     public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
 
     /// <summary>Writes <see cref="FileName"/> into <paramref name="directory"/>; returns its path.</summary>
-    public string Write(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, FileName);
-        File.WriteAllText(path, ToJson());
-        return path;
-    }
+    public string Write(string directory) => RunResults.WriteFile(directory, FileName, ToJson());
 
     /// <summary>Reads a kill matrix; a file of another format is an error that says so.</summary>
     public static KillMatrix Read(string path)

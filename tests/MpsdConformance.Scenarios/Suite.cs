@@ -150,6 +150,24 @@ public abstract class Scenario
     }
 
     /// <summary>
+    /// Reserves every place of a session <paramref name="created"/> answered but the creator's; inconclusive when the
+    /// template does not show its maxMembersCount or has more than 16 places.
+    /// </summary>
+    protected static async Task FillUp(SessionRef session, MpsdResponse created)
+    {
+        var max = (int?)created.Session!["constants"]?["system"]?["maxMembersCount"];
+        if (max is null or > 16)
+        {
+            Assert.Inconclusive($"the open template's maxMembersCount is {(max is null ? "not shown" : max.ToString())}; filling more than 16 places is not attempted");
+        }
+        if (max > 1)
+        {
+            var fillers = Enumerable.Range(1, max!.Value - 1).Select(i => (2814659900000000L + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Expect.Status(await T.Put(Alice, session, Reserve(fillers)), HttpStatusCode.OK, "reserving the remaining places");
+        }
+    }
+
+    /// <summary>
     /// A create that succeeded: 201, or 200 with the session, since the status of a create is PUT-CREATE-201's
     /// to judge, not every scenario's that needs a session.
     /// </summary>
