@@ -28,7 +28,7 @@ public static class CommandLine
     private const string Description = """
         A conformance suite and contract checker for the Xbox Live Multiplayer Session Directory (MPSD) session API:
         certify a target against the requirement ledger, check captured payloads against the contract's JSON Schemas,
-        run the reference MPSD server, render reports. 'mpsd <verb> --help' describes one verb.
+        run the reference MPSD server (or a mutant of it), render reports, prove the suite against mutants. 'mpsd <verb> --help' describes one verb.
 
         exit codes: 0 conformant / every file valid, 1 non-conformant / an invalid file, 2 usage or configuration error
         """;
@@ -74,6 +74,7 @@ public static class CommandLine
             ValidateCommand.Create(stdin),
             ServeCommand.Create(),
             ReportCommand.Create(),
+            SelftestCommand.Create(),
         };
         var verb = new Argument<string?>("verb") { Arity = ArgumentArity.ZeroOrOne, Description = "the verb to describe" };
         var help = new Command("help", "Show this help, or one verb's: 'mpsd help certify' is 'mpsd certify --help'.") { verb };

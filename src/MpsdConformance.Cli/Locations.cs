@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using MpsdConformance.Contract;
+using MpsdConformance.Results;
 
 namespace MpsdConformance.Cli;
 
@@ -46,6 +47,9 @@ internal sealed record Locations(string? RepoRoot)
 
     /// <summary>The ledger file, whose hash the reports carry.</summary>
     public static string LedgerFile => Path.Combine(Schemas, ContractFiles.LedgerFileName);
+
+    /// <summary>The kill matrix this build ships beside its schemas (<c>schemas/kill-matrix.json</c> in the clone).</summary>
+    public static string KillMatrixFile => Path.Combine(Schemas, KillMatrix.FileName);
 
     /// <summary>Where runs go by default: <c>&lt;clone&gt;/reports</c>, else <c>./reports</c>.</summary>
     public string Reports => Path.Combine(RepoRoot ?? Environment.CurrentDirectory, "reports");

@@ -18,7 +18,10 @@ internal sealed record ReportBuilder(Locations Locations, string RunId, string C
     public RunReport Write(RunResults results, RequirementLedger ledger, RunVerdict verdict, string runLog, string output, bool linkLatest)
     {
         var report = new RunReport(RunId, Locations.ToolVersion, Locations.Commit(), RunReport.HashOf(Locations.LedgerFile), TargetInfo.Of(results.Target),
-            results.Started, results.Finished, Command, ledger, verdict, results.Results);
+            results.Started, results.Finished, Command, ledger, verdict, results.Results)
+        {
+            Proof = KillMatrix.TryRead(Locations.KillMatrixFile),
+        };
         results.Write(output);
         File.WriteAllText(Path.Combine(output, "run.log"), runLog);
         VerdictsWriter.Write(report, output);

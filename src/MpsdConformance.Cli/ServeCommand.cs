@@ -6,7 +6,7 @@ using MpsdConformance.Reference;
 namespace MpsdConformance.Cli;
 
 /// <summary>
-/// <c>mpsd serve [--port N] [--host ADDRESS] [--config FILE] [--profile-out FILE] [--log] [--readings SET] [--reading ID=VALUE]...</c>:
+/// <c>mpsd serve [--port N] [--host ADDRESS] [--config FILE] [--profile-out FILE] [--log] [--readings SET] [--reading ID=VALUE]... [--fault NAME]</c>:
 /// the reference server, standalone.
 /// </summary>
 internal static class ServeCommand
@@ -74,7 +74,12 @@ internal static class ServeCommand
             HelpName = "ID=VALUE",
             Description = "take this reading of one ambiguity of the ledger, e.g. GET-MISSING=404 (repeatable)",
         };
-        var command = new Command("serve", Description) { port, host, config, profileOut, log, set, reading };
+        var fault = new Option<string?>("--fault")
+        {
+            HelpName = "NAME",
+            Description = "run a mutant: a server that breaks exactly one requirement (the catalogue 'mpsd selftest mutants' proves the suite with)",
+        };
+        var command = new Command("serve", Description) { port, host, config, profileOut, log, set, reading, fault };
         command.Validators.Add(result =>
         {
             if (new Option[] { set, reading }.Any(o => result.GetResult(o) is { Implicit: false, Tokens.Count: 0 }))
@@ -92,7 +97,7 @@ internal static class ServeCommand
         });
         command.SetAction((parsed, stop) => RunAsync(
             new Settings(parsed.GetValue(port), parsed.GetValue(host)!, parsed.GetValue(config), parsed.GetValue(profileOut)!, parsed.GetValue(log),
-                Readings(parsed.GetValue(set), parsed.GetValue(reading))),
+                Readings(parsed.GetValue(set), parsed.GetValue(reading)), parsed.GetValue(fault)),
             parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, stop));
         return command;
     }
@@ -103,7 +108,11 @@ internal static class ServeCommand
 
     private static async Task<int> RunAsync(Settings settings, TextWriter stdout, TextWriter stderr, CancellationToken stop)
     {
-        var (port, host, configPath, profilePath, log, readings) = settings;
+        var (port, host, configPath, profilePath, log, readings, fault) = settings;
+        if (fault is not null && Faults.Find(fault) is null)
+        {
+            throw new UsageException($"--fault: unknown mutant '{fault}'; the mutants: {string.Join(", ", Faults.Catalogue.Select(f => f.Name))}");
+        }
         ReferenceConfig config;
         try
         {
@@ -123,6 +132,7 @@ internal static class ServeCommand
                 Port = port,
                 RequestLog = log ? line => stderr.WriteLine(line) : null,
                 Readings = readings,
+                Fault = fault,
             }, stop);
         }
         catch (IOException e)
@@ -139,6 +149,11 @@ internal static class ServeCommand
                 File.SetUnixFileMode(fullProfilePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
             await stdout.WriteLineAsync($"MPSD reference server listening on {server.BaseUrl.ToString().TrimEnd('/')}");
+            if (fault is not null)
+            {
+                var mutant = Faults.Find(fault)!;
+                await stdout.WriteLineAsync($"mutant {mutant.Name}: breaks {mutant.Requirement}: {mutant.Description}");
+            }
             await stdout.WriteLineAsync($"target profile: {profilePath}");
             if (ReferenceReadings.Flipped(readings) is { Count: > 0 } flipped)
             {
@@ -158,5 +173,5 @@ internal static class ServeCommand
         return ExitCodes.Ok;
     }
 
-    private sealed record Settings(int Port, string Host, string? ConfigPath, string ProfilePath, bool Log, IReadOnlyDictionary<string, string> Readings);
+    private sealed record Settings(int Port, string Host, string? ConfigPath, string ProfilePath, bool Log, IReadOnlyDictionary<string, string> Readings, string? Fault);
 }

@@ -19,11 +19,9 @@ internal static class UndocumentedFields
 
     private static void Walk(SchemaIndex index, JsonSchema schema, JToken value, string pointer, List<UndocumentedField> found)
     {
+        // allOf parts are not walked: the schemas use them only to give one rule its own requirement tag (a required
+        // section, a value pattern); the fields are documented by the schema that holds them.
         var actual = schema.ActualSchema;
-        foreach (var part in actual.AllOf)
-        {
-            Walk(index, part, value, pointer, found);
-        }
         if (value is JObject obj)
         {
             foreach (var property in obj.Properties())

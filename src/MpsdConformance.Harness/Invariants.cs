@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace MpsdConformance.Harness;
@@ -31,7 +30,7 @@ public static class Invariants
         var seen = new HashSet<int>();
         while (at != next && visited <= members.Count)
         {
-            if (!seen.Add(at) || members[at.ToString(CultureInfo.InvariantCulture)] is not JsonObject member)
+            if (!seen.Add(at) || Roster.At(members, at) is not JsonObject member)
             {
                 Add("RESP-LINKED-LIST", $"the member list from membersInfo.first {first} reaches {at}, which is {(seen.Contains(at) ? "a loop" : "not a member")}");
                 break;
@@ -52,7 +51,9 @@ public static class Invariants
         var turn = session["properties"]?["system"]?["turn"] as JsonArray;
         foreach (var (key, member) in members)
         {
-            var listed = turn?.Any(t => t?.ToJsonString() == key) == true;
+            // Compared by index, so a key with leading zeros (RESP-MEMBERS-KEYS's to judge) still matches its turn entry.
+            var index = int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : key;
+            var listed = turn?.Any(t => t?.ToJsonString() == index) == true;
             var flagged = member?["turn"] is JsonValue f && f.TryGetValue(out bool isTurn) && isTurn;
             if (listed != flagged)
             {

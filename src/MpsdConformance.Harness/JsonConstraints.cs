@@ -50,16 +50,16 @@ public static class Json
 public static class Roster
 {
     /// <summary>The numbered entries of a <c>members</c> object, with their index, in document order.</summary>
-    public static IEnumerable<(int Index, JsonObject Member)> Entries(JsonNode? members) =>
-        (members as JsonObject ?? [])
-            .Where(m => m.Value is JsonObject && int.TryParse(m.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
-            .Select(m => (int.Parse(m.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), (JsonObject)m.Value!));
+    public static IEnumerable<(int Index, JsonObject Member)> Entries(JsonNode? members) => Keyed(members).Select(m => (m.Index, m.Member));
 
-    /// <summary>The first entry of <paramref name="xuid"/> in a <c>members</c> object, or null.</summary>
+    /// <summary>
+    /// The first entry of <paramref name="xuid"/> in a <c>members</c> object, or null. The xuid may be written as a
+    /// string or a number, and the key with leading zeros: those are RESP-XUID-STRING's and RESP-MEMBERS-KEYS's to judge.
+    /// </summary>
     public static (int Index, JsonObject Member)? Find(JsonNode? members, string? xuid) =>
-        Entries(members)
+        Keyed(members)
             .Where(m => XuidOf(m.Member) == xuid)
-            .Select(m => ((int, JsonObject)?)m)
+            .Select(m => ((int, JsonObject)?)(m.Index, m.Member))
             .FirstOrDefault();
 
     /// <summary>
@@ -76,13 +76,21 @@ public static class Roster
         : null;
 
     /// <summary>
-    /// The JSON Pointer of the entry of <paramref name="xuid"/> in a session (<c>/members/{index}</c>); when
+    /// The JSON Pointer of the entry of <paramref name="xuid"/> in a session (<c>/members/{key}</c>); when
     /// there is none, a pointer that resolves to nothing and says so, so that a check below it fails legibly.
     /// </summary>
     public static string Pointer(JsonObject? session, string? xuid) =>
-        Find(session?["members"], xuid) is { } entry
-            ? "/members/" + entry.Index.ToString(CultureInfo.InvariantCulture)
+        Keyed(session?["members"]).FirstOrDefault(m => XuidOf(m.Member) == xuid).Key is { } key
+            ? "/members/" + key
             : $"/members/(no member with xuid {xuid})";
+
+    /// <summary>The entry of member index <paramref name="index"/> (its key may carry leading zeros: RESP-MEMBERS-KEYS judges the key's form), or null.</summary>
+    public static JsonObject? At(JsonNode? members, int index) => Keyed(members).FirstOrDefault(m => m.Index == index).Member;
+
+    private static IEnumerable<(string Key, int Index, JsonObject Member)> Keyed(JsonNode? members) =>
+        (members as JsonObject ?? [])
+            .Where(m => m.Value is JsonObject && int.TryParse(m.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            .Select(m => (m.Key, int.Parse(m.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), (JsonObject)m.Value!));
 
     /// <summary>Applied to <c>/members</c>: some numbered entry is the user <paramref name="xuid"/>.</summary>
     public static Constraint Includes(string? xuid) => new RosterConstraint(xuid, expected: true);

@@ -5,7 +5,7 @@ internal static class AccessRules
 {
     internal static void CheckRead(Session session, Principal principal)
     {
-        if (!principal.IsServer && session.Visibility == "private" && !IsMember(session, principal))
+        if (!principal.IsServer && session.Visibility == "private" && !IsMember(session, principal) && !Faults.Active(FaultKind.PrivateReadable))
         {
             throw new MpsdError(403, "private sessions can only be read by members");
         }
@@ -13,7 +13,7 @@ internal static class AccessRules
 
     internal static void CheckWrite(Session session, Principal principal)
     {
-        if (principal.IsServer || session.Visibility == "open" || IsMember(session, principal))
+        if (principal.IsServer || session.Visibility == "open" || IsMember(session, principal) || Faults.Active(FaultKind.PrivateJoinable))
         {
             return;
         }
@@ -48,7 +48,7 @@ internal static class AccessRules
 
     internal static void CheckServersWrite(Session session, Principal principal)
     {
-        if (!principal.IsServer && !UsersWriteServers(session))
+        if (!principal.IsServer && !UsersWriteServers(session) && !Faults.Active(FaultKind.UsersWriteServers))
         {
             throw new MpsdError(403, "servers can be written only by a server principal");
         }

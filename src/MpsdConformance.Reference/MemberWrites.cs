@@ -32,7 +32,7 @@ internal static class MemberWrites
         var existing = next.MemberByXuid(xuid);
         if (value is not JsonObject me)
         {
-            if (existing is not null)
+            if (existing is not null && !Faults.Active(FaultKind.MeNullIgnored))
             {
                 next.Members.Remove(existing.Index);
             }
@@ -40,7 +40,7 @@ internal static class MemberWrites
         }
         if (existing is null)
         {
-            if (!creating && next.Visibility != "open")
+            if (!creating && next.Visibility != "open" && !Faults.Active(FaultKind.PrivateJoinable))
             {
                 throw new MpsdError(403, $"joining a {next.Visibility} session needs a reservation");
             }
@@ -49,11 +49,15 @@ internal static class MemberWrites
                 throw new MpsdError(403, "the session is closed to new members");
             }
             EnsureRoom(next, 1);
-            existing = new Member { Index = next.NextIndex++, Xuid = xuid, JoinTime = now, Gamertag = principal.Identity.Gamertag };
+            existing = new Member { Index = NewIndex(next), Xuid = xuid, JoinTime = now, Gamertag = principal.Identity.Gamertag };
             Bags.System(existing.Constants)["xuid"] = xuid;
             if (next.Members.Count == 0 && next.EmptySince is not null)
             {
                 next.StartTime = now;
+                if (Faults.Active(FaultKind.RestartNewCorrelationId))
+                {
+                    next.CorrelationId = Guid.NewGuid();
+                }
             }
             next.Members[existing.Index] = existing;
             ApplyMemberConstants(existing, me, xuid, allowNew: true);
@@ -61,9 +65,19 @@ internal static class MemberWrites
         else
         {
             var accepting = existing.Reserved;
+            if (!accepting && Faults.Active(FaultKind.JoinNotIdempotent))
+            {
+                // Joins again: the entry moves to a new index with a new joinTime.
+                next.Members.Remove(existing.Index);
+                existing = new Member
+                {
+                    Index = NewIndex(next), Xuid = xuid, JoinTime = now, Gamertag = existing.Gamertag, Constants = existing.Constants, Properties = existing.Properties,
+                };
+                next.Members[existing.Index] = existing;
+            }
             if (accepting)
             {
-                existing.Reserved = false;
+                existing.Reserved = Faults.Active(FaultKind.ReservationStaysReserved);
                 existing.JoinTime = now;
                 existing.Gamertag = principal.Identity.Gamertag;
             }
@@ -119,7 +133,7 @@ internal static class MemberWrites
             return; // Already a member or reserved: the same reservation again changes nothing.
         }
         EnsureRoom(next, 1);
-        var reserved = new Member { Index = next.NextIndex++, Xuid = reservedXuid, Reserved = true, JoinTime = now };
+        var reserved = new Member { Index = NewIndex(next), Xuid = reservedXuid, Reserved = true, JoinTime = now };
         reserved.Constants = MergeRules.Normalize((JsonObject)value!["constants"]!.DeepClone());
         next.Members[reserved.Index] = reserved;
     }
@@ -131,7 +145,7 @@ internal static class MemberWrites
     private static void ApplyIndex(Session next, string key, JsonNode? value, Principal principal, DateTimeOffset now)
     {
         var removal = value is not JsonObject;
-        if (!principal.IsServer && !(removal && AccessRules.IsOwnerRemovingMembers(next, principal)))
+        if (!principal.IsServer && !(removal && AccessRules.IsOwnerRemovingMembers(next, principal)) && !Faults.Active(FaultKind.UsersWriteOthersByIndex))
         {
             throw new MpsdError(403, "request body can't contain existing member references unless the authentication principal includes a server");
         }
@@ -154,10 +168,18 @@ internal static class MemberWrites
 
     private static void EnsureRoom(Session next, int more)
     {
-        if (next.Members.Count + more > next.MaxMembers)
+        if (next.Members.Count + more > next.MaxMembers + (Faults.Active(FaultKind.FullOffByOne) ? 1 : 0))
         {
             throw new MpsdError(next.Readings.FullSessionStatus, $"the session is full (maxMembersCount {next.MaxMembers})");
         }
+    }
+
+    /// <summary>The index a new member gets: membersInfo.next, which then goes up by one.</summary>
+    private static int NewIndex(Session next)
+    {
+        var index = Faults.Active(FaultKind.MemberIndexReused) ? Faults.LowestFreeIndex(next) : next.NextIndex;
+        next.NextIndex++;
+        return index;
     }
 
     private static void ApplyMemberConstants(Member member, JsonObject me, string xuid, bool allowNew)

@@ -53,6 +53,11 @@ internal static class MergeRules
                     {
                         if (identicalConflicts || !JsonNode.DeepEquals(old, value))
                         {
+                            if (!allowNew && !JsonNode.DeepEquals(old, value) && Faults.Active(FaultKind.ConstantsOverwritable))
+                            {
+                                existing[name] = value?.DeepClone();
+                                continue;
+                            }
                             throw new MpsdError(409, $"constants.{section}.{name} {why}");
                         }
                     }
@@ -98,6 +103,10 @@ internal static class MergeRules
                     // encounters are used once and never returned; initializationSucceeded is consumed at once.
                     target.Remove(name);
                 }
+                else if (value is JsonObject fields && target[name] is JsonObject kept && Faults.Active(FaultKind.SystemObjectsMerged))
+                {
+                    MergeKeys(kept, fields);
+                }
                 else
                 {
                     target[name] = value.DeepClone();
@@ -106,8 +115,17 @@ internal static class MergeRules
         }
         if (request.TryGetPropertyValue("custom", out var custom) && custom is not null)
         {
+            if (Faults.Active(FaultKind.CustomArraysRefused) && custom is JsonObject values && values.Any(v => v.Value is JsonArray))
+            {
+                throw new MpsdError(400, "/properties/custom: arrays are not accepted in custom values");
+            }
             if (custom is JsonObject fields && stored["custom"] is JsonObject target)
             {
+                if (Faults.Active(FaultKind.CustomReplaced))
+                {
+                    target = [];
+                    stored["custom"] = target;
+                }
                 MergeCustom(target, fields, readings.CustomMerge);
             }
             else

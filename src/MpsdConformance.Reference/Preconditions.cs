@@ -9,14 +9,18 @@ internal static class Preconditions
         {
             if (live is null)
             {
-                throw new MpsdError(412, "If-Match could not be satisfied: the session does not exist");
+                if (!(ifMatch.Trim() == "*" && Faults.Active(FaultKind.IfMatchStarCreates)))
+                {
+                    throw new MpsdError(412, "If-Match could not be satisfied: the session does not exist");
+                }
             }
-            if (!ETags.MatchesOrStar(ifMatch, live.ETag))
+            else if (!ETags.MatchesOrStar(ifMatch, live.ETag))
             {
-                throw new MpsdError(412, "If-Match could not be satisfied", live);
+                throw new MpsdError(412, "If-Match could not be satisfied", Faults.Active(FaultKind.PreconditionFailedWithoutSession) ? null : live);
             }
         }
-        if (conditions.IfNoneMatch is { } ifNoneMatch && live is not null && ETags.MatchesOrStar(ifNoneMatch, live.ETag))
+        if (conditions.IfNoneMatch is { } ifNoneMatch && live is not null && ETags.MatchesOrStar(ifNoneMatch, live.ETag)
+            && !Faults.Active(FaultKind.IfNoneMatchIgnoredOnWrites))
         {
             throw new MpsdError(412, "If-None-Match could not be satisfied: the session exists", live);
         }

@@ -46,6 +46,12 @@ public sealed class ReferenceOptions
     /// requirement or reading fails the start with a <see cref="ReferenceConfigException"/> naming it.
     /// </summary>
     public IReadOnlyDictionary<string, string> Readings { get; init; } = ReferenceReadings.Reference;
+
+    /// <summary>
+    /// A mutant of <see cref="Faults.Catalogue"/> by name: the server then breaks that one requirement (null: none).
+    /// An unknown name is an <see cref="ArgumentException"/> listing the valid ones.
+    /// </summary>
+    public string? Fault { get; init; }
 }
 
 /// <summary>
@@ -86,6 +92,8 @@ public sealed class ReferenceServer : IAsyncDisposable
         var config = options.Config;
         config.Validate();
         var readings = new Readings(options.Readings);
+        var fault = options.Fault is null ? null : new ActiveFault(Faults.Find(options.Fault) ?? throw new ArgumentException(
+            $"unknown fault '{options.Fault}'; the valid ones: {string.Join(", ", Faults.Catalogue.Select(f => f.Name))}", nameof(options)));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(ReferenceServer).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -113,6 +121,15 @@ public sealed class ReferenceServer : IAsyncDisposable
                 await RequestHandler.Text(context, 500, "internal error: " + e.GetType().Name);
             }
         });
+        if (fault is not null)
+        {
+            // The fault is ambient to the request's flow, so each decision point asks Faults.Active without plumbing.
+            app.Use(async (context, next) =>
+            {
+                Faults.Current = fault;
+                await next(context);
+            });
+        }
         if (options.Interceptor is { } interceptor)
         {
             app.Use(interceptor);

@@ -43,14 +43,28 @@ internal sealed class RequestHandler(
             Resource.Properties => "PUT",
             _ => "DELETE",
         };
+        if (Faults.Active(FaultKind.PathCaseSensitive) && Faults.HasUppercaseFixedSegment(request.Path))
+        {
+            await Text(context, 404, "the URI is invalid: not an MPSD session resource");
+            return "-";
+        }
         if (!allowed.Split(", ").Contains(request.Method, StringComparer.OrdinalIgnoreCase))
         {
+            if (Faults.Active(FaultKind.WrongMethod404))
+            {
+                await Text(context, 404, "the URI is invalid: not an MPSD session resource");
+                return "-";
+            }
             context.Response.Headers.Allow = allowed;
             await Text(context, 405, $"{request.Method} is not allowed here; use {allowed}");
             return "-";
         }
         var versionHeader = request.Headers["X-Xbl-Contract-Version"].ToString();
         int? version = int.TryParse(versionHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given >= MinimumContractVersion ? given : null;
+        if (versionHeader.Length == 0 && Faults.Active(FaultKind.ContractVersionUnchecked))
+        {
+            _ = int.Parse(versionHeader, CultureInfo.InvariantCulture);
+        }
         if (version is null && readings.MissingContractVersionStatus is { } refusal)
         {
             await Text(context, refusal, versionHeader.Length == 0
@@ -58,7 +72,8 @@ internal sealed class RequestHandler(
                 : $"X-Xbl-Contract-Version must be a number, 104 or later; got '{Trim(versionHeader)}'");
             return "-";
         }
-        var principal = identities.Resolve(request.Headers.Authorization.ToString());
+        var principal = identities.Resolve(request.Headers.Authorization.ToString())
+                        ?? (Faults.Active(FaultKind.AnonymousServed) && request.Headers.Authorization.Count == 0 ? Faults.Anonymous : null);
         if (principal is null)
         {
             context.Response.Headers.WWWAuthenticate = "XBL3.0";
@@ -67,7 +82,10 @@ internal sealed class RequestHandler(
         }
         var values = request.RouteValues;
         string scid = (string)values["scid"]!, templateName = (string)values["template"]!, name = (string)values["name"]!;
-        if (!config.Scids.TryGetValue(scid, out var templates) || !templates.TryGetValue(templateName, out var template))
+        var template = config.Scids.TryGetValue(scid, out var templates)
+            ? templates.GetValueOrDefault(templateName) ?? (Faults.Active(FaultKind.UnknownTemplateFallsBack) ? templates.Values.FirstOrDefault() : null)
+            : null;
+        if (template is null)
         {
             await Text(context, 404, "service config is either invalid or not configured for sessions: unknown scid or session template");
             return principal.Name;
@@ -92,7 +110,31 @@ internal sealed class RequestHandler(
                     return principal.Name;
                 }
                 var noCommit = string.Equals(request.Query["nocommit"], "true", StringComparison.OrdinalIgnoreCase);
+                if (Faults.Active(FaultKind.ContractFromCreatingRequest))
+                {
+                    template = new TemplateConfig { ContractVersion = version ?? template.ContractVersion, Constants = template.Constants };
+                }
+                if (resource == Resource.Properties && Faults.Active(FaultKind.PropertiesIgnoreIfMatch))
+                {
+                    conditions = conditions with { IfMatch = null };
+                }
+                if (conditions.IfMatch is not null && !noCommit && Faults.Active(FaultKind.IfMatchCheckNotAtomic))
+                {
+                    // The check and the write as two steps, with time between them for another writer.
+                    var check = engine.Put(key, (scid, templateName, name), template, principal, body, conditions, noCommit: true, resource == Resource.Properties);
+                    if (check.Status == 412)
+                    {
+                        outcome = check;
+                        break;
+                    }
+                    await Task.Delay(250, context.RequestAborted);
+                    conditions = conditions with { IfMatch = null };
+                }
                 outcome = engine.Put(key, (scid, templateName, name), template, principal, body, conditions, noCommit, resource == Resource.Properties);
+                if (resource == Resource.Properties && outcome.Status == 200 && Faults.Active(FaultKind.PropertiesAnswer201))
+                {
+                    outcome = outcome with { Status = 201 };
+                }
                 break;
             case Resource.MemberMe:
                 outcome = engine.DeleteMe(key, principal, conditions);
@@ -109,6 +151,7 @@ internal sealed class RequestHandler(
                 outcome = engine.DeleteServer(key, principal, conditions, (string)values["server"]!);
                 break;
         }
+        Faults.BreakAnswer(context, key, outcome);
         await Write(context, outcome, version ?? template.ContractVersion);
         return principal.Name;
     }
@@ -161,9 +204,15 @@ internal sealed class RequestHandler(
         var report = validator.Validate(kind, text);
         if (report.Problem is not null)
         {
+            if (Faults.Active(FaultKind.MalformedJson500))
+            {
+                throw new JsonException("the body is " + report.Problem);
+            }
             await Text(context, 400, "the body is " + report.Problem);
             return null;
         }
+        // unchecked-<rule> mutants let that rule's violations through, dropping the offending values.
+        var ignored = Faults.UncheckedBodyRule is { } rule ? report.Violations.Where(v => v.Requirement == rule).ToList() : [];
         JsonNode? parsed;
         try
         {
@@ -174,16 +223,27 @@ internal sealed class RequestHandler(
             await Text(context, 400, $"the JSON is nested deeper than {config.Limits.MaxJsonDepth} levels");
             return null;
         }
-        if (parsed is not JsonObject bag)
+        JsonObject bag;
+        if (ignored.Count > 0)
+        {
+            bag = Faults.DropOffendingValues(parsed, ignored.Select(v => v.Pointer));
+        }
+        else if (parsed is JsonObject parsedObject)
+        {
+            bag = parsedObject;
+        }
+        else
         {
             await Text(context, 400, $"the request body breaks the MPSD contract: {string.Join("; ", report.Violations.Take(5))}");
             return null;
         }
+        var checkedViolations = report.Violations.Where(v => !ignored.Contains(v)).ToList();
         var body = kind == SchemaKind.Properties ? new JsonObject { ["properties"] = bag } : bag;
-        var violations = kind == SchemaKind.Properties ? report.Violations.Select(v => v with { Pointer = "/properties" + v.Pointer }).ToList() : report.Violations;
+        var violations = kind == SchemaKind.Properties ? checkedViolations.Select(v => v with { Pointer = "/properties" + v.Pointer }).ToList() : checkedViolations;
         if (BodyReadings.Judge(body, violations, readings) is { } refusal)
         {
-            await Text(context, refusal.Status, refusal.Message);
+            var status = Faults.Active(FaultKind.ProhibitedMember422) && violations.Any(v => v.Requirement == "BODY-TOPLEVEL-ALLOWED") ? 422 : refusal.Status;
+            await Text(context, status, refusal.Message);
             return null;
         }
         return body;
@@ -228,6 +288,11 @@ internal sealed class RequestHandler(
     public static Task Text(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
+        if (Faults.Active(FaultKind.ErrorsAsProblemJson))
+        {
+            context.Response.ContentType = "application/problem+json";
+            return context.Response.WriteAsync(new JsonObject { ["title"] = message, ["status"] = status }.ToJsonString());
+        }
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(message);
     }

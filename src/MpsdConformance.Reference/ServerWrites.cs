@@ -14,7 +14,10 @@ internal static class ServerWrites
     {
         if (value is null)
         {
-            next.Servers.Remove(name);
+            if (!Faults.Active(FaultKind.ServerNullIgnored))
+            {
+                next.Servers.Remove(name);
+            }
             return;
         }
         if (!next.Servers.TryGetValue(name, out var server))
@@ -40,7 +43,7 @@ internal static class ServerWrites
     internal static void DropUnmatchedHost(Session next)
     {
         var system = Bags.System(next.Properties);
-        if (system["host"] is JsonValue host && host.TryGetValue(out string? token))
+        if (system["host"] is JsonValue host && !Faults.Active(FaultKind.UnmatchedHostKept) && host.TryGetValue(out string? token))
         {
             var tokens = next.Members.Values.Select(DeviceToken).Where(t => t is not null);
             if (!tokens.Contains(token, StringComparer.OrdinalIgnoreCase))

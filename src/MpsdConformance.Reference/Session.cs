@@ -59,7 +59,7 @@ internal sealed class Session
 
     public SortedDictionary<string, JsonObject> Servers { get; set; } = new(StringComparer.Ordinal);
 
-    public Guid CorrelationId { get; init; } = Guid.NewGuid();
+    public Guid CorrelationId { get; set; } = Guid.NewGuid();
 
     public Guid Branch { get; init; } = Guid.NewGuid();
 

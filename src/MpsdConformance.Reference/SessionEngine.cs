@@ -25,16 +25,20 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             var now = time.GetUtcNow();
             if (live is null)
             {
+                if (Faults.Active(FaultKind.MissingSession200))
+                {
+                    return (null, new Outcome(200, WithBody: false, Now: now));
+                }
                 return readings.MissingSessionStatus == 404
                     ? throw new MpsdError(404, "the requested session wasn't found")
                     : (null, new Outcome(204, WithBody: false, Now: now));
             }
             AccessRules.CheckRead(live, principal);
-            if (ifNoneMatch is not null && ETags.MatchesOrStar(ifNoneMatch, live.ETag))
+            if (ifNoneMatch is not null && ETags.MatchesOrStar(ifNoneMatch, live.ETag) && !Faults.Active(FaultKind.IfNoneMatchIgnoredOnGet))
             {
                 return (live, new Outcome(304, live, WithBody: false, Now: now));
             }
-            return (live, new Outcome(200, live, Now: now));
+            return (live, new Outcome(Faults.Active(FaultKind.GetAnswers203) ? 203 : 200, live, Now: now));
         });
 
     public Outcome Put(SessionKey key, (string Scid, string Template, string Name) names, TemplateConfig template, Principal principal,
@@ -42,7 +46,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         Run(key, live =>
         {
             var now = time.GetUtcNow();
-            if (propertiesOnly && live is null)
+            if (propertiesOnly && live is null && !Faults.Active(FaultKind.PropertiesOnMissingSession204))
             {
                 return readings.MissingSessionPropertiesWithoutBody
                     ? (null, new Outcome(404, WithBody: false, Now: now))
@@ -56,16 +60,26 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                 {
                     AccessRules.CheckPropertiesWrite(live, principal);
                 }
+                Faults.CheckUpdate(live, body);
             }
             var creating = live is null;
             var next = live?.Clone() ?? NewSession(names, template, principal, now);
+            if (creating && body["constants"] is JsonObject && Faults.Active(FaultKind.TemplateConstantsDropped))
+            {
+                next.Constants = Bags.Empty();
+            }
             Apply(next, body, principal, creating, now);
 
-            if (next.Members.Count == 0)
+            if (next.Members.Count == 0 && !(creating && Faults.Active(FaultKind.EmptyCreateStored)))
             {
-                var emptyTimeout = next.EmptyTimeout;
+                var emptyTimeout = Faults.Active(FaultKind.EmptyTimeoutIgnored) ? 0 : next.EmptyTimeout;
                 if (emptyTimeout == 0)
                 {
+                    if (!creating && Faults.Active(FaultKind.LastLeaveAnswers200))
+                    {
+                        Commit(next);
+                        return (noCommit ? live : null, new Outcome(200, next, Now: now));
+                    }
                     // Nobody left and no grace period: the session is gone (or never was).
                     return (noCommit ? live : null, new Outcome(204, WithBody: false, Now: now));
                 }
@@ -78,7 +92,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             if (creating)
             {
                 Commit(next);
-                return (noCommit ? null : next, new Outcome(201, next, Now: now));
+                return (noCommit ? null : next, new Outcome(Faults.Active(FaultKind.CreateAnswers200) ? 200 : 201, next, Now: now));
             }
             var status = propertiesOnly && readings.PropertiesAnswer204 ? 204 : 200;
             var bagOnly = propertiesOnly && readings.PropertiesAnswerBagOnly;
@@ -104,6 +118,11 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             var member = p.Xuid is null ? null : session.MemberByXuid(p.Xuid);
             if (member is null)
             {
+                if (Faults.Active(FaultKind.NonMemberDeleteRemovesFirst))
+                {
+                    session.Members.Remove(0);
+                    return null;
+                }
                 return "the caller is not a member of this session";
             }
             session.Members.Remove(member.Index);
@@ -112,7 +131,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
 
     public Outcome DeleteMember(SessionKey key, Principal principal, Conditions conditions, int index) =>
         Delete(key, principal, conditions, DeleteOf.Member, (session, _) =>
-            session.Members.Remove(index) ? null : $"no member with index {index}");
+            Faults.Active(FaultKind.DeleteByIndexIgnored) || session.Members.Remove(index) ? null : $"no member with index {index}");
 
     public Outcome DeleteServer(SessionKey key, Principal principal, Conditions conditions, string name) =>
         Delete(key, principal, conditions, DeleteOf.Server, (session, _) =>
@@ -124,7 +143,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
     /// </summary>
     internal static void Commit(Session next)
     {
-        next.ChangeNumber++;
+        next.ChangeNumber += Faults.Active(FaultKind.ChangeNumberFrozen) && next.ChangeNumber > 0 ? 0 : 1;
         next.ETag = ETags.New(next.Readings.BareETags);
     }
 
@@ -155,8 +174,13 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             }
             if (next.Members.Count == 0)
             {
-                if (next.EmptyTimeout == 0)
+                if (next.EmptyTimeout == 0 || Faults.Active(FaultKind.EmptyTimeoutIgnored))
                 {
+                    if (Faults.Active(FaultKind.LastLeaveAnswers200))
+                    {
+                        Commit(next);
+                        return (null, new Outcome(200, next, Now: now));
+                    }
                     return (null, new Outcome(204, WithBody: false, Now: now));
                 }
                 next.EmptySince ??= now;
@@ -213,7 +237,8 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         }
         if (body["properties"] is JsonObject properties)
         {
-            if (properties["system"] is JsonObject system && system.ContainsKey("keywords") && next.Visibility == "private")
+            if (properties["system"] is JsonObject system && system.ContainsKey("keywords") && next.Visibility == "private"
+                && !Faults.Active(FaultKind.KeywordsOnPrivateAccepted))
             {
                 throw new MpsdError(readings.KeywordsOnPrivateStatus, "/properties/system/keywords: keywords cannot be set on a private session");
             }
@@ -222,7 +247,8 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         if (body["members"] is JsonObject members)
         {
             MemberWrites.CheckReservationKeys(members, readings);
-            foreach (var (name, value) in MemberWrites.InWriteOrder(members, readings))
+            var ordered = MemberWrites.InWriteOrder(members, readings);
+            foreach (var (name, value) in Faults.Active(FaultKind.ReservationsReversed) ? Faults.ReservationsReversed(ordered) : ordered)
             {
                 MemberWrites.Apply(next, name, value, principal, creating, now);
             }

@@ -7,7 +7,10 @@ namespace MpsdConformance.Reference;
 internal static class SessionJson
 {
     public static string Timestamp(DateTimeOffset time, Readings readings) =>
-        time.UtcDateTime.ToString(readings.WholeSecondTimestamps ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        time.UtcDateTime.ToString(
+            (readings.WholeSecondTimestamps ? "yyyy-MM-dd'T'HH:mm:ss" : "yyyy-MM-dd'T'HH:mm:ss.fffffff")
+            + (Faults.Active(FaultKind.TimestampsWithOffset) ? "'+00:00'" : "'Z'"),
+            CultureInfo.InvariantCulture);
 
     /// <summary>When the next lazy timer falls due, or null.</summary>
     public static DateTimeOffset? NextTimer(Session session)
@@ -37,6 +40,7 @@ internal static class SessionJson
             : [];
         var members = new JsonObject();
         var order = session.Members.Keys.ToList();
+        var skipReserved = Faults.Active(FaultKind.LinksSkipReserved);
         for (var i = 0; i < order.Count; i++)
         {
             var member = session.Members[order[i]];
@@ -53,17 +57,26 @@ internal static class SessionJson
             {
                 node["deviceToken"] = token;
             }
-            if (member.Reserved)
+            if (member.Reserved || Faults.Active(FaultKind.ReservedFalseWritten))
             {
-                node[readings.PendingForReserved ? "pending" : "reserved"] = true;
+                node[readings.PendingForReserved ? "pending" : "reserved"] = member.Reserved;
             }
-            node["joinTime"] = Timestamp(member.JoinTime, readings);
-            if (turn.Contains(member.Index))
+            if (member.Reserved || !Faults.Active(FaultKind.JoinWithoutJoinTime))
+            {
+                node["joinTime"] = Timestamp(member.JoinTime, readings);
+            }
+            if (turn.Contains(member.Index) && !Faults.Active(FaultKind.TurnFlagsMissing))
             {
                 node["turn"] = true;
             }
-            node["next"] = i + 1 < order.Count ? order[i + 1] : session.NextIndex;
-            members[member.Index.ToString(CultureInfo.InvariantCulture)] = node;
+            var link = i + 1;
+            while (skipReserved && link < order.Count && session.Members[order[link]].Reserved)
+            {
+                link++;
+            }
+            node["next"] = link < order.Count ? order[link] : session.NextIndex;
+            Faults.BreakMember(node);
+            members[Faults.Active(FaultKind.MemberKeysZeroPadded) ? member.Index.ToString("00", CultureInfo.InvariantCulture) : member.Index.ToString(CultureInfo.InvariantCulture)] = node;
         }
         var servers = new JsonObject();
         foreach (var (name, server) in session.Servers)
@@ -73,8 +86,10 @@ internal static class SessionJson
         var version = contractVersion ?? session.ContractVersion;
         var document = new JsonObject
         {
-            ["contractVersion"] = version,
-            ["branch"] = session.Branch.ToString(),
+            ["contractVersion"] = Faults.Active(FaultKind.ContractVersionDotted)
+                ? $"{version / 100}.{version % 100}"
+                : version,
+            ["branch"] = Faults.Active(FaultKind.BranchEmpty) ? "" : session.Branch.ToString(),
             ["changeNumber"] = session.ChangeNumber,
             ["correlationId"] = session.CorrelationId.ToString().ToUpperInvariant(),
             ["startTime"] = Timestamp(session.StartTime, readings),
@@ -86,6 +101,10 @@ internal static class SessionJson
         var constants = Xuids(session.Constants.DeepClone(), readings);
         document["constants"] = version < 107 ? ContractNames.To104((JsonObject)constants!) : constants;
         document["properties"] = session.Properties.DeepClone();
+        if (Faults.Active(FaultKind.EmptyPropertiesSystemOmitted) && document["properties"]!["system"] is JsonObject { Count: 0 })
+        {
+            document["properties"]!.AsObject().Remove("system");
+        }
         if (order.Count > 0 || !readings.OmitEmptyMembers)
         {
             document["members"] = members;
@@ -93,10 +112,11 @@ internal static class SessionJson
             {
                 ["first"] = order.Count > 0 ? order[0] : session.NextIndex,
                 ["next"] = session.NextIndex,
-                ["count"] = order.Count,
+                ["count"] = Faults.Active(FaultKind.MembersCountAsString) ? order.Count.ToString(CultureInfo.InvariantCulture) : order.Count,
                 ["accepted"] = session.Members.Values.Count(m => !m.Reserved),
             };
         }
+        Faults.BreakServers(servers);
         document["servers"] = servers;
         return document;
     }

@@ -19,7 +19,7 @@ internal static class Timers
         {
             return null;
         }
-        var reservedTimeout = current.Timeout("reservedRemovalTimeout", DefaultReservedRemovalMs);
+        var reservedTimeout = current.Timeout("reservedRemovalTimeout", DefaultReservedRemovalMs) * (Faults.Active(FaultKind.ReservedTimeoutInSeconds) ? 1000 : 1);
         var expired = reservedTimeout is { } ms
             ? current.Members.Values.Where(m => m.Reserved && m.JoinTime.AddMilliseconds(ms) <= now).ToList()
             : [];

@@ -77,6 +77,7 @@ public static class HtmlReport
             html.Append("<li><code>").Append(E(r.Id)).Append("</code> (").Append(r.Coverage.State).Append("): ").Append(E(r.Coverage.Reason ?? "no reason recorded")).Append("</li>\n");
         }
         html.Append("</ul>\n");
+        html.Append(Proven(report));
 
         html.Append("<h2 id=\"errata\">Doc errata</h2>\n<ul>\n");
         foreach (var erratum in report.Ledger.Errata)
@@ -111,6 +112,59 @@ public static class HtmlReport
             }
         }
         return text.Append("</details>").ToString();
+    }
+
+    /// <summary>"How this suite is proven": the kill matrix of the build that made the report, or why there is none.</summary>
+    private static string Proven(RunReport report)
+    {
+        var text = new StringBuilder("<h2 id=\"proven\">How this suite is proven</h2>\n");
+        if (report.Proof is not { } matrix)
+        {
+            return text.Append("<p>No kill matrix ships with this build (<code>kill-matrix.json</code> is missing beside its schemas), so this report cannot show ")
+                .Append("how the suite itself is proven. In a clone, <code>./mpsd selftest mutants --out schemas</code> writes it.</p>\n").ToString();
+        }
+        var collateral = matrix.Mutants.Count(m => m.Collateral.Count > 0);
+        text.Append("<p>The suite is proven both ways: the reference server passes every requirement, and for each requirement a mutant of the ")
+            .Append("reference server that breaks exactly that one must fail it through a scenario naming it, with no other MUST failing. ")
+            .Append("The kill matrix of this build: <strong id=\"kill-score\">").Append(matrix.Killed).Append(" of ").Append(matrix.Mutants.Count)
+            .Append(" mutants killed</strong> (kill score ").Append((matrix.KillScore * 100).ToString("F0", CultureInfo.InvariantCulture)).Append("%), ")
+            .Append(matrix.Survived).Append(" survived, ").Append(matrix.WithCollateralMust).Append(" with a collateral MUST failure")
+            .Append(collateral > matrix.WithCollateralMust ? $", {collateral - matrix.WithCollateralMust} with a SHOULD warning besides their own" : "")
+            .Append("; the unmutated reference server: ").Append(matrix.Control is { } control ? E(Words.Of(control.Level)) : "not run").Append(". ")
+            .Append("Generated ").Append(Time(matrix.Generated)).Append(" by mpsd-conformance ").Append(E(matrix.ToolVersion)).Append(" in ")
+            .Append(matrix.Seconds.ToString("F0", CultureInfo.InvariantCulture)).Append(" s (").Append(matrix.Lanes).Append(" at a time), for ledger sha256 <code>")
+            .Append(E(matrix.LedgerSha256[..Math.Min(12, matrix.LedgerSha256.Length)])).Append("</code>")
+            .Append(matrix.LedgerSha256 == report.LedgerSha256 ? "" : " <strong>(this report's ledger differs: the matrix may be stale)</strong>")
+            .Append(". Regenerate with <code>./mpsd selftest mutants --out schemas</code>.</p>\n");
+        text.Append("<table id=\"kill-matrix\">\n<thead><tr><th>Requirement</th><th>Level</th><th>Mutant</th><th>Result</th><th>Killed by</th></tr></thead>\n<tbody>\n");
+        foreach (var m in matrix.Mutants)
+        {
+            var outcome = m.Outcome == MutantOutcome.Killed ? (m.HasCollateralMust ? "collateral" : "killed") : m.Outcome == MutantOutcome.Survived ? "survived" : "error";
+            text.Append("<tr data-outcome=\"").Append(outcome).Append("\"><td><a href=\"#requirement-").Append(E(m.Requirement)).Append("\"><code>").Append(E(m.Requirement))
+                .Append("</code></a></td><td>").Append(E(m.Level)).Append("</td><td><code>").Append(E(m.Name)).Append("</code>: ").Append(E(m.Description))
+                .Append("</td><td><span class=\"badge v-").Append(outcome == "killed" ? "pass" : "fail").Append("\">").Append(outcome).Append("</span></td><td>")
+                .Append(string.Join("<br>", m.KilledBy.Select(E)));
+            if (m.Collateral.Count > 0)
+            {
+                text.Append("<div class=\"muted\">also broken: ").Append(E(string.Join(", ", m.Collateral.Select(c => $"{c.Requirement} ({Words.Of(c.Verdict)})")))).Append("</div>");
+            }
+            if (m.Error is { } error)
+            {
+                text.Append("<div class=\"muted\">").Append(E(error)).Append("</div>");
+            }
+            text.Append("</td></tr>\n");
+        }
+        text.Append("</tbody>\n</table>\n");
+        if (matrix.Unmutated.Count > 0)
+        {
+            text.Append("<p>Covered requirements without a mutant:</p>\n<ul>\n");
+            foreach (var u in matrix.Unmutated)
+            {
+                text.Append("<li><code>").Append(E(u.Requirement)).Append("</code>: ").Append(E(u.Reason)).Append("</li>\n");
+            }
+            text.Append("</ul>\n");
+        }
+        return text.ToString();
     }
 
     private static string Summary(RunReport report, string id) => report.Ledger.Find(id)?.Ambiguity?.Summary ?? "";

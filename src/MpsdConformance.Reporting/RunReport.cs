@@ -27,6 +27,12 @@ public sealed record RunReport(
     /// <summary>SHA-256 of the ledger file, hex.</summary>
     public static string HashOf(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
 
+    /// <summary>
+    /// The kill matrix of the build that made the report (kill-matrix.json shipped with its schemas): how the suite
+    /// itself is proven; null when the build ships none.
+    /// </summary>
+    public KillMatrix? Proof { get; init; }
+
     /// <summary>The scenario results that name a requirement.</summary>
     public IEnumerable<ScenarioResult> ResultsFor(string id) => Results.Where(r => r.Requirements.Contains(id));
 }

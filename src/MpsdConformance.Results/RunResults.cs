@@ -96,11 +96,14 @@ public sealed record RunResults(
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Writes <see cref="FileName"/> into <paramref name="directory"/>; returns its path.</summary>
-    public string Write(string directory)
+    public string Write(string directory) => WriteFile(directory, FileName, ToJson());
+
+    /// <summary>Writes <paramref name="text"/> as <paramref name="fileName"/> into <paramref name="directory"/>, made if needed; returns its path.</summary>
+    internal static string WriteFile(string directory, string fileName, string text)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, FileName);
-        File.WriteAllText(path, ToJson());
+        var path = Path.Combine(directory, fileName);
+        File.WriteAllText(path, text);
         return path;
     }
 

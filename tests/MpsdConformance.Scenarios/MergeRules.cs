@@ -46,7 +46,7 @@ public class MergeRules : Scenario
     {
         var session = T.NewSession();
         var body = JoinWithCustomConstants(Alice, new JsonObject { ["mode"] = "ctf" });
-        Expect.Status(await T.Put(Alice, session, body), HttpStatusCode.Created, "creating with a custom constant");
+        ExpectCreated(await T.Put(Alice, session, body), "creating with a custom constant");
         var same = await T.Put(Alice, session, SessionRequest.Create()
             .Constants(c => c
                 .Custom("mode", "ctf")));

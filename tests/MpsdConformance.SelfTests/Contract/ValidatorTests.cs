@@ -39,8 +39,8 @@ public class ValidatorTests
         Assert.Multiple(() =>
         {
             Assert.That(violation.Pointer, Is.EqualTo("/members/me/properties/system"));
-            Assert.That(violation.SchemaLocation, Is.EqualTo("request.schema.json#/definitions/memberPropertiesSystem/not"));
-            Assert.That(violation.Requirements, Does.Contain("MEMBER-READY-ACTIVE-EXCLUSIVE"));
+            Assert.That(violation.SchemaLocation, Is.EqualTo("request.schema.json#/definitions/memberPropertiesSystem/allOf/0/not"));
+            Assert.That(violation.Requirement, Is.EqualTo("MEMBER-READY-ACTIVE-EXCLUSIVE"));
             Assert.That(violation.Message, Does.Contain("ready and active are never both true"));
         });
     }

@@ -76,7 +76,7 @@ public class MisbehavingTargetTests
         Assert.Multiple(() =>
         {
             Assert.That(reply.Session, Is.Not.Null);
-            Assert.That(Target.Findings!.Select(f => f.Requirement), Does.Contain("RESP-TOPLEVEL-FIELDS").And.Contain("RESP-MEMBERS-KEYS"));
+            Assert.That(Target.Findings!.Select(f => f.Requirement), Does.Contain("RESP-REQUIRED-SECTIONS").And.Contain("RESP-MEMBERS-KEYS"));
             Assert.That(Target.Findings!.Select(f => f.Requirement), Does.Contain("ETAG-PRESENT"));
         });
     }

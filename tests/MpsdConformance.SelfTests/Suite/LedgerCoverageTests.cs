@@ -27,20 +27,33 @@ public class LedgerCoverageTests
         {
             foreach (var method in type.GetMethods())
             {
-                foreach (var id in method.GetCustomAttributes<RequirementAttribute>().SelectMany(a => a.Ids))
+                foreach (var id in method.GetCustomAttributes<RequirementAttribute>().SelectMany(a => a.Ids).Concat(CaseRequirements(type, method)))
                 {
                     Add(id, $"{type.Name}.{method.Name}");
                 }
             }
         }
-        // ContractShape.BodyBreakingOneRule_IsRefused takes its requirement from each invalid fixture.
-        foreach (var id in FixtureCatalog.Load(Repo.Fixtures).Cases
-                     .Where(c => !c.ExpectValid && c.Kind != SchemaKind.Response && c.Requirement is not null && !c.RelativePath.StartsWith("docs/", StringComparison.Ordinal))
-                     .Select(c => c.Requirement!))
-        {
-            Add(id, "ContractShape.BodyBreakingOneRule_IsRefused");
-        }
         return coverage;
+    }
+
+    /// <summary>
+    /// The requirements the cases of a [TestCaseSource] carry themselves (one case per requirement, e.g. one invalid
+    /// fixture per body rule, one response-shape requirement per case).
+    /// </summary>
+    private static IEnumerable<string> CaseRequirements(Type type, MethodInfo method)
+    {
+        foreach (var source in method.GetCustomAttributes<TestCaseSourceAttribute>())
+        {
+            var provider = type.GetMethod(source.SourceName!, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+                ?? throw new InvalidOperationException($"{type.Name}.{method.Name}: no static method {source.SourceName}");
+            foreach (var data in ((System.Collections.IEnumerable)provider.Invoke(null, null)!).OfType<TestCaseData>())
+            {
+                foreach (var id in data.Properties[RequirementAttribute.PropertyName].Cast<string>())
+                {
+                    yield return id;
+                }
+            }
+        }
     }
 
     [Test]
