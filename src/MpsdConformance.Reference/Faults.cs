@@ -191,8 +191,6 @@ public enum FaultKind
     /// <summary>A member's empty properties.system is left out of answers.</summary>
     EmptyMemberSystemOmitted,
 
-    /// <summary>Member xuids are written as JSON numbers.</summary>
-    XuidsAsNumbers,
 
     /// <summary>Members show nat: "unknown".</summary>
     NatUnknown,
@@ -208,6 +206,9 @@ public enum FaultKind
 
     /// <summary>The matchmaking entry's typicalWait is written as a string with a unit.</summary>
     TypicalWaitWithUnit,
+
+    /// <summary>readyRemovalTimeout never fires.</summary>
+    ReadyTimerIgnored,
 }
 
 /// <summary>One mutant of the catalogue: its name (for <c>mpsd serve --fault</c>), the requirement it breaks, and what it does.</summary>
@@ -280,7 +281,6 @@ public static class Faults
         Unchecked("MEMBER-XUID-STRING"),
         Unchecked("MEMBER-SYSTEM-SCHEMA"),
         Unchecked("MEMBER-SDA-BASE64"),
-        Unchecked("MEMBER-INIT-GROUP-INTS"),
         Unchecked("MEMBER-SUBSCRIPTIONS-SHAPE"),
         Unchecked("MEMBER-READY-ACTIVE-EXCLUSIVE"),
         Unchecked("ROLES-SETTINGS-SHAPE"),
@@ -324,7 +324,7 @@ public static class Faults
         new("members-count-as-string", "RESP-MEMBERSINFO-SHAPE", "membersInfo.count is written as a string", FaultKind.MembersCountAsString),
         new("reserved-false-written", "RESP-MEMBER-FIELDS", "accepted members show reserved: false instead of leaving it out", FaultKind.ReservedFalseWritten),
         new("empty-member-system-omitted", "RESP-MEMBER-SECTIONS", "a member's empty properties.system is left out of answers", FaultKind.EmptyMemberSystemOmitted),
-        new("xuids-as-numbers", "RESP-XUID-STRING", "member xuids are written as JSON numbers", FaultKind.XuidsAsNumbers),
+        new("ready-timer-ignored", "TIMER-MEMBER-REMOVAL", "a member ready longer than readyRemovalTimeout stays, still ready: the timer never fires", FaultKind.ReadyTimerIgnored),
         new("nat-unknown", "RESP-ENUM-VALUES", "members show nat: \"unknown\", a value outside open, moderate and strict", FaultKind.NatUnknown),
         new("links-skip-reserved", "RESP-LINKED-LIST", "a member's next link skips reserved members, so the list from first misses them", FaultKind.LinksSkipReserved),
         new("contract-version-dotted", "RESP-CONTRACT-VERSION", "contractVersion is written as the string \"1.7\" instead of the integer 107", FaultKind.ContractVersionDotted),
@@ -339,6 +339,8 @@ public static class Faults
         new("OWNERS-MIGRATION", NotImplemented("owners")),
         new("LARGE-ME-ONLY", NotImplemented("large")),
         new("RESP-INITIALIZING-SHAPE", NotImplemented("initialization")),
+        new("RESP-XUID-STRING", "Both documented forms (a decimal string, C15's JSON number) are conformant, and a xuid in any other form also hides the member from every scenario that finds members by xuid, so no mutant breaks this rule alone; the response schema enforces it on every answer, proven by the response fixtures."),
+        new("MEMBER-INIT-GROUP-INTS", "Every body that breaks it is conformant under a combination of documented readings (C12: only group is known; Q3: unknown member keys are dropped or kept), so a black-box scenario cannot decide it without first learning which key the target knows: a mutant that lets such a body through survives by design. Worth its own issue."),
     ];
 
     /// <summary>The fault of the server handling the current request, or null.</summary>
@@ -479,9 +481,6 @@ public static class Faults
         {
             case FaultKind.EmptyMemberSystemOmitted when (member["properties"]?["system"] is JsonObject { Count: 0 }):
                 member["properties"]!.AsObject().Remove("system");
-                break;
-            case FaultKind.XuidsAsNumbers when (member["constants"]?["system"]?["xuid"] is JsonValue xuid && ulong.TryParse((string?)xuid, CultureInfo.InvariantCulture, out var number)):
-                member["constants"]!["system"]!["xuid"] = number;
                 break;
             case FaultKind.NatUnknown:
                 member["nat"] = "unknown";

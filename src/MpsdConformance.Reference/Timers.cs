@@ -24,7 +24,7 @@ internal static class Timers
             ? current.Members.Values.Where(m => m.Reserved && m.JoinTime.AddMilliseconds(ms) <= now).ToList()
             : [];
         var readyTimeout = current.Timeout("readyRemovalTimeout", DefaultReadyRemovalMs);
-        var readyTooLong = readyTimeout is { } readyMs
+        var readyTooLong = readyTimeout is { } readyMs && !Faults.Active(FaultKind.ReadyTimerIgnored)
             ? current.Members.Values.Where(m => m.ReadySince is { } since && since.AddMilliseconds(readyMs) <= now).ToList()
             : [];
         var emptyTimeout = current.EmptyTimeout;

@@ -21,7 +21,13 @@ public class ContractShape : Scenario
             .Where(c => !c.ExpectValid && c.Kind != SchemaKind.Response && c.Requirement is not null && !c.RelativePath.StartsWith("docs/", StringComparison.Ordinal))
             .GroupBy(c => c.Requirement!)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.OrderBy(c => c.RelativePath, StringComparer.Ordinal).First())
+            // Per rule: the first body every reading refuses (it decides the rule), and the first body a documented
+            // reading may accept (it observes that reading), where there are such bodies.
+            .SelectMany(g => new[]
+            {
+                g.Where(c => (c.Accepted?.Count ?? 0) == 0).OrderBy(c => c.RelativePath, StringComparer.Ordinal).FirstOrDefault(),
+                g.Where(c => (c.Accepted?.Count ?? 0) > 0).OrderBy(c => c.RelativePath, StringComparer.Ordinal).FirstOrDefault(),
+            }.OfType<FixtureCase>())
             .Select(c => new TestCaseData(c.RelativePath)
                 .SetName($"BodyBreakingOneRule_IsRefused({c.Requirement}: {Path.GetFileNameWithoutExtension(c.RelativePath)})")
                 .SetProperty(RequirementAttribute.PropertyName, c.Requirement!));
