@@ -53,8 +53,9 @@ public static class Roster
     public static IEnumerable<(int Index, JsonObject Member)> Entries(JsonNode? members) => Keyed(members).Select(m => (m.Index, m.Member));
 
     /// <summary>
-    /// The first entry of <paramref name="xuid"/> in a <c>members</c> object, or null. The xuid may be written as a
-    /// string or a number, and the key with leading zeros: those are RESP-XUID-STRING's and RESP-MEMBERS-KEYS's to judge.
+    /// The first entry of <paramref name="xuid"/> in a <c>members</c> object, or null. The xuid is matched by its value
+    /// however it is written (a decimal string, a JSON number, an exponent), and the key may carry leading zeros: their
+    /// form is RESP-XUID-STRING's and RESP-MEMBERS-KEYS's to judge.
     /// </summary>
     public static (int Index, JsonObject Member)? Find(JsonNode? members, string? xuid) =>
         Keyed(members)
@@ -79,8 +80,17 @@ public static class Roster
             .Where(m => m.Value is JsonObject && int.TryParse(m.Key, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
             .Select(m => (m.Key, int.Parse(m.Key, NumberStyles.Integer, CultureInfo.InvariantCulture), (JsonObject)m.Value!));
 
-    private static string? XuidOf(JsonObject member) =>
-        member["constants"]?["system"]?["xuid"] is JsonValue value ? value.TryGetValue(out string? text) ? text : value.ToJsonString() : null;
+    private static string? XuidOf(JsonObject member)
+    {
+        if (member["constants"]?["system"]?["xuid"] is not JsonValue value)
+        {
+            return null;
+        }
+        var text = value.TryGetValue(out string? written) ? written : value.ToJsonString();
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == decimal.Truncate(number) && number >= 0
+            ? number.ToString("0", CultureInfo.InvariantCulture)
+            : text;
+    }
 
     /// <summary>Applied to <c>/members</c>: some numbered entry is the user <paramref name="xuid"/>.</summary>
     public static Constraint Includes(string? xuid) => new RosterConstraint(xuid, expected: true);

@@ -191,8 +191,8 @@ public enum FaultKind
     /// <summary>A member's empty properties.system is left out of answers.</summary>
     EmptyMemberSystemOmitted,
 
-    /// <summary>Member xuids are written as JSON numbers.</summary>
-    XuidsAsNumbers,
+    /// <summary>Member xuids are written as strings in scientific notation.</summary>
+    XuidsInScientificNotation,
 
     /// <summary>Members show nat: "unknown".</summary>
     NatUnknown,
@@ -324,7 +324,7 @@ public static class Faults
         new("members-count-as-string", "RESP-MEMBERSINFO-SHAPE", "membersInfo.count is written as a string", FaultKind.MembersCountAsString),
         new("reserved-false-written", "RESP-MEMBER-FIELDS", "accepted members show reserved: false instead of leaving it out", FaultKind.ReservedFalseWritten),
         new("empty-member-system-omitted", "RESP-MEMBER-SECTIONS", "a member's empty properties.system is left out of answers", FaultKind.EmptyMemberSystemOmitted),
-        new("xuids-as-numbers", "RESP-XUID-STRING", "member xuids are written as JSON numbers", FaultKind.XuidsAsNumbers),
+        new("xuids-in-scientific-notation", "RESP-XUID-STRING", "member xuids are held as doubles and written as strings in scientific notation (\"2.814650000000001E+015\"): neither a decimal string nor a number", FaultKind.XuidsInScientificNotation),
         new("nat-unknown", "RESP-ENUM-VALUES", "members show nat: \"unknown\", a value outside open, moderate and strict", FaultKind.NatUnknown),
         new("links-skip-reserved", "RESP-LINKED-LIST", "a member's next link skips reserved members, so the list from first misses them", FaultKind.LinksSkipReserved),
         new("contract-version-dotted", "RESP-CONTRACT-VERSION", "contractVersion is written as the string \"1.7\" instead of the integer 107", FaultKind.ContractVersionDotted),
@@ -480,8 +480,8 @@ public static class Faults
             case FaultKind.EmptyMemberSystemOmitted when (member["properties"]?["system"] is JsonObject { Count: 0 }):
                 member["properties"]!.AsObject().Remove("system");
                 break;
-            case FaultKind.XuidsAsNumbers when (member["constants"]?["system"]?["xuid"] is JsonValue xuid && ulong.TryParse((string?)xuid, CultureInfo.InvariantCulture, out var number)):
-                member["constants"]!["system"]!["xuid"] = number;
+            case FaultKind.XuidsInScientificNotation when (member["constants"]?["system"]?["xuid"] is JsonValue xuid && double.TryParse((string?)xuid, CultureInfo.InvariantCulture, out var number)):
+                member["constants"]!["system"]!["xuid"] = number.ToString("E15", CultureInfo.InvariantCulture);
                 break;
             case FaultKind.NatUnknown:
                 member["nat"] = "unknown";

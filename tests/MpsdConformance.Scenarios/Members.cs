@@ -82,6 +82,16 @@ public class Members : Scenario
                 .Properties(p => p
                     .Custom("a", 1))));
         Expect.Status(reply, HttpStatusCode.Forbidden, "servers are written only by a server principal");
+        if (T.Profile.Template("private") is not null)
+        {
+            // Refused under every reading: the one that lets users write servers does so on open sessions only.
+            var (closed, _) = await Create(Alice, "private");
+            var member = await T.Put(Alice, closed, SessionRequest.Create()
+                .Server("arbiter", s => s
+                    .Properties(p => p
+                        .Custom("a", 1))));
+            Expect.Status(member, HttpStatusCode.Forbidden, "a user, even a member, does not write the servers of a private session");
+        }
     }
 
     [Test, Requirement("SERVERS-NULL-REMOVES")]
