@@ -6,8 +6,9 @@ namespace MpsdConformance.Cli;
 /// <summary>A parse that failed, told in one line: what is wrong and where the help is.</summary>
 internal static class UsageErrors
 {
-    /// <summary>"mpsd" or "mpsd &lt;verb&gt;": how messages of that command begin.</summary>
-    public static string Prefix(Command command) => IsVerb(command) ? $"{CommandLine.Name} {command.Name}" : CommandLine.Name;
+    /// <summary>"mpsd", "mpsd &lt;verb&gt;" or "mpsd &lt;verb&gt; &lt;subcommand&gt;": how messages of that command begin.</summary>
+    public static string Prefix(Command command) =>
+        command.Parents.OfType<Command>().FirstOrDefault() is { } parent ? $"{Prefix(parent)} {command.Name}" : CommandLine.Name;
 
     /// <summary>
     /// The first problem of a parse in one line, e.g. <c>mpsd certify: unknown option '--bogus' (see 'mpsd certify --help')</c>;
@@ -71,6 +72,8 @@ internal static class UsageErrors
         "EXPR" => "an expression",
         "ID=VALUE" => "a REQUIREMENT-ID=READING pair",
         "SET" => "a set of readings",
+        "NAMES" => "names",
+        "NAME" => "a name",
         _ => "a value",
     };
 }

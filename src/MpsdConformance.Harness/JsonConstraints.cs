@@ -53,8 +53,9 @@ public static class Roster
     public static IEnumerable<(int Index, JsonObject Member)> Entries(JsonNode? members) => Keyed(members).Select(m => (m.Index, m.Member));
 
     /// <summary>
-    /// The first entry of <paramref name="xuid"/> in a <c>members</c> object, or null. The xuid may be written as a
-    /// string or a number, and the key with leading zeros: those are RESP-XUID-STRING's and RESP-MEMBERS-KEYS's to judge.
+    /// The first entry of <paramref name="xuid"/> in a <c>members</c> object, or null. The xuid is matched by its value
+    /// however it is written (a decimal string, a JSON number, an exponent), and the key may carry leading zeros: their
+    /// form is RESP-XUID-STRING's and RESP-MEMBERS-KEYS's to judge.
     /// </summary>
     public static (int Index, JsonObject Member)? Find(JsonNode? members, string? xuid) =>
         Keyed(members)
@@ -66,14 +67,24 @@ public static class Roster
     /// A member entry's <c>constants.system.xuid</c> as decimal text, whether the target wrote it as a string
     /// or, as RESP-XUID-STRING's "number" reading does, as a JSON number; null when there is none.
     /// </summary>
-    public static string? XuidOf(JsonObject member) => member["constants"]?["system"]?["xuid"] is JsonValue xuid
-        ? xuid.GetValueKind() switch
+    public static string? XuidOf(JsonObject member)
+    {
+        if (member["constants"]?["system"]?["xuid"] is not JsonValue value)
         {
-            JsonValueKind.String => xuid.GetValue<string>(),
-            JsonValueKind.Number => xuid.ToJsonString(),
-            _ => null,
+            return null;
         }
-        : null;
+        var text = value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.Number => value.ToJsonString(),
+            _ => null,
+        };
+        // Matched by value, so a target that writes a xuid in another form (RESP-XUID-STRING judges the form) still
+        // shows its members to every other scenario.
+        return text is not null && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == decimal.Truncate(number) && number >= 0
+            ? number.ToString("0", CultureInfo.InvariantCulture)
+            : text;
+    }
 
     /// <summary>
     /// The JSON Pointer of the entry of <paramref name="xuid"/> in a session (<c>/members/{key}</c>); when

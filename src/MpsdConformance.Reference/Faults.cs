@@ -191,6 +191,8 @@ public enum FaultKind
     /// <summary>A member's empty properties.system is left out of answers.</summary>
     EmptyMemberSystemOmitted,
 
+    /// <summary>Member xuids are written as strings in scientific notation.</summary>
+    XuidsInScientificNotation,
 
     /// <summary>Members show nat: "unknown".</summary>
     NatUnknown,
@@ -325,6 +327,7 @@ public static class Faults
         new("reserved-false-written", "RESP-MEMBER-FIELDS", "accepted members show reserved: false instead of leaving it out", FaultKind.ReservedFalseWritten),
         new("empty-member-system-omitted", "RESP-MEMBER-SECTIONS", "a member's empty properties.system is left out of answers", FaultKind.EmptyMemberSystemOmitted),
         new("ready-timer-ignored", "TIMER-MEMBER-REMOVAL", "a member ready longer than readyRemovalTimeout stays, still ready: the timer never fires", FaultKind.ReadyTimerIgnored),
+        new("xuids-in-scientific-notation", "RESP-XUID-STRING", "member xuids are held as doubles and written as strings in scientific notation (\"2.814650000000001E+015\"): neither a decimal string nor a number", FaultKind.XuidsInScientificNotation),
         new("nat-unknown", "RESP-ENUM-VALUES", "members show nat: \"unknown\", a value outside open, moderate and strict", FaultKind.NatUnknown),
         new("links-skip-reserved", "RESP-LINKED-LIST", "a member's next link skips reserved members, so the list from first misses them", FaultKind.LinksSkipReserved),
         new("contract-version-dotted", "RESP-CONTRACT-VERSION", "contractVersion is written as the string \"1.7\" instead of the integer 107", FaultKind.ContractVersionDotted),
@@ -339,7 +342,6 @@ public static class Faults
         new("OWNERS-MIGRATION", NotImplemented("owners")),
         new("LARGE-ME-ONLY", NotImplemented("large")),
         new("RESP-INITIALIZING-SHAPE", NotImplemented("initialization")),
-        new("RESP-XUID-STRING", "Both documented forms (a decimal string, C15's JSON number) are conformant, and a xuid in any other form also hides the member from every scenario that finds members by xuid, so no mutant breaks this rule alone; the response schema enforces it on every answer, proven by the response fixtures."),
         new("MEMBER-INIT-GROUP-INTS", "Every body that breaks it is conformant under a combination of documented readings (C12: only group is known; Q3: unknown member keys are dropped or kept), so a black-box scenario cannot decide it without first learning which key the target knows: a mutant that lets such a body through survives by design. Worth its own issue."),
     ];
 
@@ -481,6 +483,9 @@ public static class Faults
         {
             case FaultKind.EmptyMemberSystemOmitted when (member["properties"]?["system"] is JsonObject { Count: 0 }):
                 member["properties"]!.AsObject().Remove("system");
+                break;
+            case FaultKind.XuidsInScientificNotation when (member["constants"]?["system"]?["xuid"] is JsonValue xuid && double.TryParse((string?)xuid, CultureInfo.InvariantCulture, out var number)):
+                member["constants"]!["system"]!["xuid"] = number.ToString("E15", CultureInfo.InvariantCulture);
                 break;
             case FaultKind.NatUnknown:
                 member["nat"] = "unknown";
