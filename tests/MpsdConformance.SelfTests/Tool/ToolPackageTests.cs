@@ -11,7 +11,9 @@ namespace MpsdConformance.SelfTests.Tool;
 [Parallelizable(ParallelScope.None)]
 public class ToolPackageTests
 {
-    private static (int Exit, string Output) Run(string workingDirectory, string file, params string[] args)
+    private static (int Exit, string Output) Run(string workingDirectory, string file, params string[] args) => RunWithCache(workingDirectory, null, file, args);
+
+    private static (int Exit, string Output) RunWithCache(string workingDirectory, string? nugetPackages, string file, params string[] args)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -24,9 +26,13 @@ public class ToolPackageTests
             start.ArgumentList.Add(arg);
         }
         // Nothing may point the tool back at this clone.
-        foreach (var variable in new[] { "MPSD_REPO_ROOT", "MPSD_SCHEMAS_DIR", "MPSD_FIXTURES_DIR", "MPSD_PROFILE" })
+        foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("MPSD_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(variable);
+        }
+        if (nugetPackages is not null)
+        {
+            start.Environment["NUGET_PACKAGES"] = nugetPackages; // a package cache of its own: no earlier build of the tool is reused
         }
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -46,14 +52,17 @@ public class ToolPackageTests
         try
         {
             // The tests' own build already built the command line in Release: pack that build.
+            // A version of its own, so that nothing cached from another build of the tool stands in for this one.
+            var version = "1.0.0-selftest." + Guid.NewGuid().ToString("N")[..12];
             var (packed, packOutput) = Run(Repo.Root, "dotnet", "pack", Path.Combine(Repo.Root, "src", "MpsdConformance.Cli"), "-c", "Release", "--no-build",
-                "-o", Path.Combine(work, "packages"), "--nologo");
+                "-o", Path.Combine(work, "packages"), "--nologo", "-p:PackageVersion=" + version);
             Assert.That(packed, Is.Zero, packOutput);
-            var (installed, installOutput) = Run(work, "dotnet", "tool", "install", "MpsdConformance", "--version", "1.0.0", "--tool-path", Path.Combine(work, "tools"),
-                "--add-source", Path.Combine(work, "packages"));
+            var (installed, installOutput) = RunWithCache(work, Path.Combine(work, "nuget"), "dotnet", "tool", "install", "MpsdConformance", "--version", version,
+                "--tool-path", Path.Combine(work, "tools"), "--add-source", Path.Combine(work, "packages"));
             Assert.That(installed, Is.Zero, installOutput);
 
             var (exit, output) = Run(work, Path.Combine(work, "tools", "mpsd"), "certify", "--out", "run");
+            Assert.That(File.Exists(Path.Combine(work, "run", "verdicts.json")), Is.True, $"the installed tool wrote no verdicts (exit {exit}):\n{output}");
             var verdicts = JsonNode.Parse(File.ReadAllText(Path.Combine(work, "run", "verdicts.json")))!;
             Assert.Multiple(() =>
             {
