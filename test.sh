@@ -36,7 +36,8 @@ matrix="$(mktemp)"
 trap 'rm -f "$log" "$matrix"' EXIT
 status=0
 MPSD_READINGS_MATRIX_SUMMARY="$matrix" dotnet test "$root/MpsdConformance.sln" -c Release --nologo "$@" 2>&1 | tee "$log" || status=$?
-# The readings matrix (the reference server certified under every documented reading) says how big and how long.
+# The two matrices (the reference server certified under every documented reading; a mutant per requirement)
+# say how big and how long.
 cat "$matrix"
 
 # dotnet test prints one summary per test project; add them up into the plain closing line.

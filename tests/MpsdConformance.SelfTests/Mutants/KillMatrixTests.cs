@@ -31,10 +31,16 @@ public class KillMatrixTests
         var path = Path.Combine(_work, KillMatrix.FileName);
         Assert.That(File.Exists(path), Is.True, $"selftest mutants wrote no kill matrix (exit {code}):\n{_console}");
         _matrix = KillMatrix.Read(path);
-        TestContext.Progress.WriteLine(
+        var summary = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"kill matrix: {_matrix.Mutants.Count} mutants, {_matrix.Killed} killed, {_matrix.Survived} survived, {_matrix.WithCollateralMust} with collateral MUST failures "
             + $"(kill score {_matrix.KillScore * 100:F0}%), control {(_matrix.Control is { } c ? Words.Of(c.Level) : "not run")}; "
             + $"{_matrix.Mutants.Count + 1} certifications in {_matrix.Lanes} lanes, {clock.Elapsed.TotalSeconds:F0} s");
+        TestContext.Progress.WriteLine(summary);
+        // ./test.sh prints the file after the run (dotnet test hides progress lines at its default verbosity).
+        if (Environment.GetEnvironmentVariable(Readings.ReadingsMatrixTests.SummaryVariable) is { Length: > 0 } file)
+        {
+            File.AppendAllText(file, summary + Environment.NewLine);
+        }
     }
 
     [OneTimeTearDown]
