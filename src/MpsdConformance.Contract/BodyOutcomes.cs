@@ -77,7 +77,7 @@ public sealed record BodyOutcomes(bool MayRefuse, IReadOnlyList<AcceptedOutcome>
         {
             return classes;
         }
-        if (Resolve(root, pointer, out var value))
+        if (JsonPointers.TryResolve(root, pointer, out var value))
         {
             if (value is null)
             {
@@ -112,27 +112,5 @@ public sealed record BodyOutcomes(bool MayRefuse, IReadOnlyList<AcceptedOutcome>
             }
         }
         return null;
-    }
-
-    private static bool Resolve(JsonNode? node, string pointer, out JsonNode? value)
-    {
-        value = node;
-        foreach (var raw in pointer.Split('/').Skip(1))
-        {
-            var name = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            switch (value)
-            {
-                case JsonObject o when o.TryGetPropertyValue(name, out var child):
-                    value = child;
-                    break;
-                case JsonArray a when int.TryParse(name, out var index) && index >= 0 && index < a.Count:
-                    value = a[index];
-                    break;
-                default:
-                    value = null;
-                    return false;
-            }
-        }
-        return true;
     }
 }

@@ -10,6 +10,37 @@ public static class JsonPointers
     /// <summary>Escapes one reference token (<c>~</c> to <c>~0</c>, <c>/</c> to <c>~1</c>).</summary>
     public static string Escape(string token) => SchemaIndex.Escape(token);
 
+    /// <summary>Unescapes one reference token (<c>~1</c> to <c>/</c>, then <c>~0</c> to <c>~</c>).</summary>
+    public static string Unescape(string token) => token.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+
+    /// <summary>The unescaped reference tokens of a pointer ("" has none).</summary>
+    public static IEnumerable<string> Tokens(string pointer) => pointer.Split('/').Skip(1).Select(Unescape);
+
+    /// <summary>
+    /// The value at <paramref name="pointer"/> in a System.Text.Json document: false when nothing is there; true
+    /// with <paramref name="value"/> null for a JSON null.
+    /// </summary>
+    public static bool TryResolve(System.Text.Json.Nodes.JsonNode? root, string pointer, out System.Text.Json.Nodes.JsonNode? value)
+    {
+        value = root;
+        foreach (var token in Tokens(pointer))
+        {
+            switch (value)
+            {
+                case System.Text.Json.Nodes.JsonObject o when o.TryGetPropertyValue(token, out var child):
+                    value = child;
+                    break;
+                case System.Text.Json.Nodes.JsonArray a when int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < a.Count:
+                    value = a[index];
+                    break;
+                default:
+                    value = null;
+                    return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Appends a token to a pointer.</summary>
     public static string Append(string pointer, string token) => pointer + "/" + Escape(token);
 
@@ -28,9 +59,8 @@ public static class JsonPointers
             return root;
         }
         var node = root;
-        foreach (var raw in pointer[1..].Split('/'))
+        foreach (var token in Tokens(pointer))
         {
-            var token = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
             node = node switch
             {
                 JObject o => o.Property(token, StringComparison.Ordinal)?.Value,

@@ -34,7 +34,7 @@ public static class JsonNodes
         var tokens = pointer[1..].Split('/');
         for (var i = 0; i < tokens.Length; i++)
         {
-            var token = tokens[i].Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            var token = Contract.JsonPointers.Unescape(tokens[i]);
             if (!TryStep(node, token, out var child))
             {
                 var place = reached.Length == 0 ? "the document" : reached;

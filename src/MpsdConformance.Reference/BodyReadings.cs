@@ -66,7 +66,7 @@ internal static partial class BodyReadings
     private static void Rewrite(JsonObject body, SchemaViolation v)
     {
         var parent = At(body, v.Pointer[..v.Pointer.LastIndexOf('/')]) as JsonObject;
-        var key = Unescape(v.Pointer[(v.Pointer.LastIndexOf('/') + 1)..]);
+        var key = JsonPointers.Unescape(v.Pointer[(v.Pointer.LastIndexOf('/') + 1)..]);
         if (v.Kind == "NoAdditionalPropertiesAllowed" || (v.Pointer == "/properties/system/host" && parent?[key]?.GetValueKind() != JsonValueKind.String))
         {
             parent?.Remove(key);
@@ -156,20 +156,18 @@ internal static partial class BodyReadings
     private static JsonNode? At(JsonNode? root, string pointer)
     {
         var node = root;
-        foreach (var token in pointer.Split('/').Skip(1).Select(Unescape))
+        foreach (var token in JsonPointers.Tokens(pointer))
         {
             node = node is JsonObject o ? o[token] : null;
         }
         return node;
     }
 
-    private static string Unescape(string token) => token.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-
     private static Regex SessionSystemKey(string section) => section == "constants" ? ConstantsSystemKey() : PropertiesSystemKey();
 
     // The key at the end of the pointer is there, whatever its value (JSON null included).
     private static bool Present(JsonNode? root, string pointer) =>
-        At(root, pointer[..pointer.LastIndexOf('/')]) is JsonObject parent && parent.ContainsKey(Unescape(pointer[(pointer.LastIndexOf('/') + 1)..]));
+        At(root, pointer[..pointer.LastIndexOf('/')]) is JsonObject parent && parent.ContainsKey(JsonPointers.Unescape(pointer[(pointer.LastIndexOf('/') + 1)..]));
 
     [GeneratedRegex("^/properties/system/(joinRestriction|readRestriction)$")]
     private static partial Regex RestrictionKey();

@@ -383,7 +383,7 @@ public static class Faults
         }
         foreach (var pointer in pointers.Distinct().OrderByDescending(p => p.Length))
         {
-            var path = pointer.Split('/').Skip(1).Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToList();
+            var path = MpsdConformance.Contract.JsonPointers.Tokens(pointer).ToList();
             if (path.Count == 0)
             {
                 return [];
