@@ -53,8 +53,10 @@ internal static class ServeCommand
         var config = new Option<string?>("--config")
         {
             HelpName = "FILE",
-            Description = "scids, templates and token table (default: the built-in configuration: templates 'quick' (open) and "
-                + "'closed-club' (private), users alice, bob, carol, and a server principal, with fresh random tokens)",
+            Description = "scids, templates, token table and limits (default: the built-in configuration: templates 'quick' (open) and "
+                + "'closed-club' (private), users alice, bob, carol, dave (rate-limited: 20 requests to one session per 60 s), "
+                + "erin (no multiplayer privilege), and a server principal, with fresh random tokens; "
+                + "a file may set an identity's multiplayerPrivilege and rateLimit, and limits.rateLimit and limits.overloadLimit)",
         };
         var profileOut = new Option<string>("--profile-out")
         {

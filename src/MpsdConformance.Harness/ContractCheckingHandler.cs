@@ -8,11 +8,16 @@ namespace MpsdConformance.Harness;
 /// schema (else the suite has a bug, and says so), and every session document the target sends is checked
 /// against <c>response.schema.json</c>, the invariants no schema can express, and the ETag rule. Where the
 /// ledger's readings leave an endpoint's answer shape open (the /properties sub-resource may answer the whole
-/// session or the property bag alone, Q7), an answer valid as any allowed shape is fine. Problems become
-/// findings of the current scenario, tied to the requirement the broken rule enforces.
+/// session or the property bag alone, Q7), an answer valid as any allowed shape is fine. Every 429 and 503 is
+/// checked against R30 instead (<see cref="RefusalProblem"/>), including those the retry handler retries
+/// (<see cref="CheckRetried"/>). Problems become findings of the current scenario, tied to the requirement the
+/// broken rule enforces.
 /// </summary>
 public sealed class ContractCheckingHandler(ContractValidator validator, Redactor redactor, RequirementLedger ledger) : DelegatingHandler
 {
+    /// <summary>The requirement of the answers to going over limits: 429 with a JSON body, 503 with Retry-After.</summary>
+    public const string LimitsRequirement = "RATE-429-503";
+
     /// <summary>Request option: the schema the request body must satisfy (absent: a deliberately broken body).</summary>
     public static readonly HttpRequestOptionsKey<SchemaKind> BodyKindKey = new("mpsd.body-kind");
 
@@ -30,7 +35,15 @@ public sealed class ContractCheckingHandler(ContractValidator validator, Redacto
         }
         var response = await base.SendAsync(request, cancellationToken);
         request.Options.TryGetValue(RecordingHandler.QuietKey, out var quiet);
-        if (!quiet && ScenarioState.Current is { } state && response.Content.Headers.ContentType?.MediaType == "application/json")
+        if (quiet || ScenarioState.Current is not { } state)
+        {
+            return response;
+        }
+        if (IsRefusal(response))
+        {
+            state.Add(await CheckRefusal(request, response, cancellationToken));
+        }
+        else if (response.Content.Headers.ContentType?.MediaType == "application/json")
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (body.Length > 0)
@@ -40,6 +53,30 @@ public sealed class ContractCheckingHandler(ContractValidator validator, Redacto
         }
         return response;
     }
+
+    /// <summary>Checks a 429 or 503 the retry handler is about to retry: the same R30 check as for the answers it returns.</summary>
+    public async Task CheckRetried(HttpRequestMessage request, HttpResponseMessage response)
+    {
+        request.Options.TryGetValue(RecordingHandler.QuietKey, out var quiet);
+        if (!quiet && ScenarioState.Current is { } state && IsRefusal(response))
+        {
+            state.Add(await CheckRefusal(request, response, CancellationToken.None));
+        }
+    }
+
+    /// <summary>
+    /// What is wrong with a 429 or 503 answer under R30 (the status-code page: 429 carries an application/json body,
+    /// a message; 503 a Retry-After header), or null when nothing is, or for any other status.
+    /// </summary>
+    public static string? RefusalProblem(int status, string? mediaType, string body, bool hasRetryAfter) => status switch
+    {
+        429 when !string.Equals(mediaType, "application/json", StringComparison.OrdinalIgnoreCase) =>
+            $"429 with {(mediaType is null ? "no Content-Type" : mediaType)}: a 429 carries an application/json body (a message)",
+        429 when TryParse(body) is null =>
+            $"429 whose application/json body is {(body.Trim().Length == 0 ? "empty" : "not JSON")}: a 429 carries a JSON body (a message)",
+        503 when !hasRetryAfter => "503 without a Retry-After header: an overloaded service says when to retry",
+        _ => null,
+    };
 
     /// <summary>The ledger's name of a request's endpoint: <c>PUT properties</c>, <c>PUT session</c>, <c>GET session</c> ...</summary>
     public static string Endpoint(HttpRequestMessage request) =>
@@ -67,6 +104,15 @@ public sealed class ContractCheckingHandler(ContractValidator validator, Redacto
             }
         }
         return findings;
+    }
+
+    private static bool IsRefusal(HttpResponseMessage response) => (int)response.StatusCode is 429 or 503;
+
+    private async Task<List<ContractFinding>> CheckRefusal(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var problem = RefusalProblem((int)response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, response.Headers.RetryAfter is not null);
+        return problem is null ? [] : [new ContractFinding(LimitsRequirement, problem, redactor.Redact(request.RequestUri!.ToString()))];
     }
 
     private static JsonNode? TryParse(string body)

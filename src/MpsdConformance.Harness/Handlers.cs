@@ -9,8 +9,11 @@ public sealed class RecordingHandler(Redactor redactor) : DelegatingHandler
     /// <summary>Request option naming the caller, for the record.</summary>
     public static readonly HttpRequestOptionsKey<string> CallerKey = new("mpsd.caller");
 
-    /// <summary>Request option that keeps an exchange out of the test's log (cleanup traffic).</summary>
+    /// <summary>Request option that keeps an exchange out of the test's log (cleanup traffic, bursts).</summary>
     public static readonly HttpRequestOptionsKey<bool> QuietKey = new("mpsd.quiet");
+
+    /// <summary>Request option where a quiet exchange is left, redacted, for whoever sent it to keep or drop.</summary>
+    public static readonly HttpRequestOptionsKey<Exchange> QuietExchangeKey = new("mpsd.quiet-exchange");
 
     /// <inheritdoc />
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -25,11 +28,16 @@ public sealed class RecordingHandler(Redactor redactor) : DelegatingHandler
         {
             var response = await base.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (!quiet)
+            var exchange = new Exchange(started, request.Method.Method, redactor.Redact(request.RequestUri!.ToString()), requestHeaders,
+                requestBody is null ? null : redactor.Redact(requestBody), (int)response.StatusCode, response.ReasonPhrase,
+                Headers(response.Headers, response.Content.Headers), redactor.Redact(body), clock.Elapsed.TotalMilliseconds, null, caller ?? "?");
+            if (quiet)
             {
-                Keep(new Exchange(started, request.Method.Method, redactor.Redact(request.RequestUri!.ToString()), requestHeaders,
-                    requestBody is null ? null : redactor.Redact(requestBody), (int)response.StatusCode, response.ReasonPhrase,
-                    Headers(response.Headers, response.Content.Headers), redactor.Redact(body), clock.Elapsed.TotalMilliseconds, null, caller ?? "?"));
+                request.Options.Set(QuietExchangeKey, exchange);
+            }
+            else
+            {
+                Keep(exchange);
             }
             return response;
         }
@@ -53,9 +61,15 @@ public sealed class RecordingHandler(Redactor redactor) : DelegatingHandler
             .ToList();
 }
 
-/// <summary>Per-request timeout, bounded retries of 429/503 honouring Retry-After, and an optional rate cap.</summary>
-public sealed class ResilienceHandler(HarnessSettings settings) : DelegatingHandler
+/// <summary>
+/// Per-request timeout, bounded retries of 429/503 honouring Retry-After, and an optional rate cap.
+/// <paramref name="beforeRetry"/> sees each 429 or 503 answer it retries (which no outer handler ever sees).
+/// </summary>
+public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequestMessage, HttpResponseMessage, Task>? beforeRetry = null) : DelegatingHandler
 {
+    /// <summary>Request option: a 429 or 503 answer is returned as it is, never retried (the rate-limit burst).</summary>
+    public static readonly HttpRequestOptionsKey<bool> NoRetryKey = new("mpsd.no-retry");
+
     private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _pace = new(1, 1);
     private DateTime _next = DateTime.MinValue;
@@ -78,9 +92,14 @@ public sealed class ResilienceHandler(HarnessSettings settings) : DelegatingHand
             {
                 throw new TimeoutException($"no answer within {settings.RequestTimeout.TotalSeconds:0.#} s");
             }
-            if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || attempt >= settings.MaxRetries)
+            if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || attempt >= settings.MaxRetries
+                || (request.Options.TryGetValue(NoRetryKey, out var noRetry) && noRetry))
             {
                 return response;
+            }
+            if (beforeRetry is not null)
+            {
+                await beforeRetry(request, response);
             }
             var wait = response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - DateTimeOffset.UtcNow) ?? TimeSpan.FromSeconds(1);
             response.Dispose();

@@ -22,13 +22,9 @@ public sealed class Target : IDisposable
         Profile = profile;
         Settings = settings;
         Redactor = new Redactor(profile.Secrets);
-        var pipeline = new RecordingHandler(Redactor)
-        {
-            InnerHandler = new ContractCheckingHandler(ContractValidator.Shared(), Redactor, RequirementLedger.Shared())
-            {
-                InnerHandler = new ResilienceHandler(settings) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) } },
-            },
-        };
+        var checks = new ContractCheckingHandler(ContractValidator.Shared(), Redactor, RequirementLedger.Shared());
+        checks.InnerHandler = new ResilienceHandler(settings, checks.CheckRetried) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) } };
+        var pipeline = new RecordingHandler(Redactor) { InnerHandler = checks };
         _http = new HttpClient(pipeline) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -104,8 +100,42 @@ public sealed class Target : IDisposable
     public Task<MpsdResponse> SendBytes(HttpMethod method, string url, Identity? caller, byte[]? body, params (string Name, string Value)[] headers) =>
         Send(method, url, caller, body, null, headers, quiet: false);
 
+    /// <summary>
+    /// Up to <paramref name="count"/> GETs by <paramref name="caller"/> of one session that does not exist (a new GUID
+    /// name of the open template: nothing is created, nothing is left to clean up), in waves of
+    /// <paramref name="parallel"/> at once, a 429 or 503 never retried; it stops after the wave that met the first
+    /// refusal: a 429 or 503, or an error status the first answer did not have (the same request, now refused). Only
+    /// the first exchange and the first refusal are recorded, so a burst does not flood the reports.
+    /// </summary>
+    public async Task<BurstResult> Burst(Identity caller, int count, int parallel = 8)
+    {
+        var url = Url(new SessionRef(Profile.Template("open")!, Guid.NewGuid().ToString()));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var statuses = new List<int>();
+        MpsdResponse? refusal = null;
+        while (statuses.Count < count && refusal is null)
+        {
+            var quiet = statuses.Count > 0;
+            var wave = quiet ? Math.Min(parallel, count - statuses.Count) : 1;
+            var answers = await Task.WhenAll(Enumerable.Range(0, wave).Select(_ => Send(HttpMethod.Get, url, caller, null, null, [], quiet, noRetry: true)));
+            foreach (var answer in answers)
+            {
+                statuses.Add((int)answer.Status);
+                if (refusal is null && BurstResult.IsRefusal((int)answer.Status, statuses[0]))
+                {
+                    refusal = answer;
+                    if (quiet)
+                    {
+                        ScenarioState.Current?.Add(answer.Exchange);
+                    }
+                }
+            }
+        }
+        return new BurstResult(statuses, refusal, clock.Elapsed);
+    }
+
     private async Task<MpsdResponse> Send(HttpMethod method, string url, Identity? caller, byte[]? body, SchemaKind? bodyKind,
-        (string Name, string Value)[] headers, bool quiet)
+        (string Name, string Value)[] headers, bool quiet, bool noRetry = false)
     {
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
@@ -132,11 +162,14 @@ public sealed class Target : IDisposable
         }
         request.Options.Set(RecordingHandler.CallerKey, caller?.Name ?? "anonymous");
         request.Options.Set(RecordingHandler.QuietKey, quiet);
+        request.Options.Set(ResilienceHandler.NoRetryKey, noRetry);
         try
         {
             using var response = await _http.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
-            var exchange = (quiet ? null : ScenarioState.Current?.LastExchange) ?? PlaceholderExchange(method, url);
+            var exchange = (quiet
+                ? request.Options.TryGetValue(RecordingHandler.QuietExchangeKey, out var kept) ? kept : null
+                : ScenarioState.Current?.LastExchange) ?? PlaceholderExchange(method, url);
             return new MpsdResponse(response.StatusCode, response.Headers, response.Content.Headers, text, exchange);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException)
@@ -147,16 +180,22 @@ public sealed class Target : IDisposable
     }
 
     /// <summary>
-    /// Leaves every session the current scenario made, as every user, whatever the outcome. Returns what could
-    /// not be cleaned up (reported, never hidden).
+    /// Leaves every session the current scenario made, as every user, whatever the outcome (and as the
+    /// unprivileged user too when the scenario sent requests as that user). Returns what could not be cleaned up
+    /// (reported, never hidden).
     /// </summary>
     public async Task<List<string>> CleanUpAsync()
     {
         var problems = new List<string>();
         var state = ScenarioState.Current;
+        var leaving = Profile.Users.ToList();
+        if (Profile.Unprivileged is { } unprivileged && state?.Exchanges.Any(e => e.Caller == unprivileged.Name) == true)
+        {
+            leaving.Add(unprivileged);
+        }
         foreach (var session in state?.Sessions ?? [])
         {
-            foreach (var user in Profile.Users)
+            foreach (var user in leaving)
             {
                 try
                 {
@@ -203,4 +242,24 @@ public sealed class Target : IDisposable
 
     private Exchange PlaceholderExchange(HttpMethod method, string url) =>
         new(DateTimeOffset.UtcNow, method.Method, Redactor.Redact(url), [], null, null, null, [], null, 0, null, "?");
+}
+
+/// <summary>What a burst met (<see cref="Target.Burst"/>).</summary>
+/// <param name="Statuses">Every answer's status, in the order the requests were sent.</param>
+/// <param name="FirstRefusal">The first 429 or 503 answer, or null when none came.</param>
+/// <param name="Elapsed">How long the burst took.</param>
+public sealed record BurstResult(IReadOnlyList<int> Statuses, MpsdResponse? FirstRefusal, TimeSpan Elapsed)
+{
+    /// <summary>The 1-based number of the request the first refusal answered, or null.</summary>
+    public int? RefusedAt
+    {
+        get
+        {
+            var index = Statuses.Count == 0 ? -1 : Statuses.ToList().FindIndex(status => IsRefusal(status, Statuses[0]));
+            return index < 0 ? null : index + 1;
+        }
+    }
+
+    /// <summary>A refusal within a burst: a 429 or 503, or an error status the burst's first answer did not have.</summary>
+    public static bool IsRefusal(int status, int first) => status is 429 or 503 || (status >= 400 && status != first);
 }

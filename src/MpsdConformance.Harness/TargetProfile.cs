@@ -18,13 +18,27 @@ public sealed record Identity(string Name, string? Xuid, IReadOnlyDictionary<str
 }
 
 /// <summary>
+/// The permission to send a bounded burst of requests to find the target's fine-grained rate limit (RATE-429-503).
+/// </summary>
+/// <param name="Burst">The most requests the suite sends at once (2 to <see cref="TargetProfile.MaxBurst"/>).</param>
+/// <param name="User">The user that sends them (the profile's <c>rateLimits.user</c>, else its first user).</param>
+public sealed record RateLimitPermission(int Burst, Identity User);
+
+/// <summary>
 /// The one way to describe a target (ARCHITECTURE.md): base URL, scid, contract version, template roles,
-/// users and an optional server principal. <c>${NAME}</c> is replaced from the environment.
+/// users, an optional server principal, and the optional roles an opt-in scenario needs: a user without the
+/// multiplayer privilege and the permission to burst into the rate limit. <c>${NAME}</c> is replaced from the
+/// environment.
 /// </summary>
 public sealed partial class TargetProfile
 {
+    /// <summary>The largest burst a profile may allow (<c>rateLimits.burst</c>).</summary>
+    public const int MaxBurst = 500;
+
+    private static readonly string[] Fields = ["baseUrl", "scid", "contractVersion", "templates", "users", "server", "unprivileged", "rateLimits"];
+
     private TargetProfile(Uri baseUrl, string scid, int contractVersion, IReadOnlyDictionary<string, string> templates,
-        IReadOnlyList<Identity> users, Identity? server, string source)
+        IReadOnlyList<Identity> users, Identity? server, Identity? unprivileged, RateLimitPermission? rateLimits, string source)
     {
         BaseUrl = baseUrl;
         Scid = scid;
@@ -32,6 +46,8 @@ public sealed partial class TargetProfile
         Templates = templates;
         Users = users;
         Server = server;
+        Unprivileged = unprivileged;
+        RateLimits = rateLimits;
         Source = source;
     }
 
@@ -53,15 +69,25 @@ public sealed partial class TargetProfile
     /// <summary>The server principal, when the profile names one.</summary>
     public Identity? Server { get; }
 
+    /// <summary>A user without the multiplayer privilege (<c>unprivileged</c>), when the profile names one.</summary>
+    public Identity? Unprivileged { get; }
+
+    /// <summary>The permission to burst into the rate limit (<c>rateLimits</c>), when the profile grants it.</summary>
+    public RateLimitPermission? RateLimits { get; }
+
     /// <summary>Where the profile came from (a path, or "embedded reference server").</summary>
     public string Source { get; }
 
-    /// <summary>Every secret the profile holds: each header value (after substitution).</summary>
+    /// <summary>Every identity the profile names: the users, the server principal and the unprivileged user.</summary>
+    public IEnumerable<Identity> Identities =>
+        Users.Concat(Server is null ? [] : [Server]).Concat(Unprivileged is null ? [] : [Unprivileged]);
+
+    /// <summary>Every secret the profile holds: each header value of every identity (after substitution).</summary>
     public IReadOnlyList<string> Secrets =>
-        Users.Concat(Server is null ? [] : [Server]).SelectMany(i => i.Headers.Values).Where(v => v.Length > 0).Distinct().ToList();
+        Identities.SelectMany(i => i.Headers.Values).Where(v => v.Length > 0).Distinct().ToList();
 
     /// <summary>The same profile under another name for reports.</summary>
-    public TargetProfile WithSource(string source) => new(BaseUrl, Scid, ContractVersion, Templates, Users, Server, source);
+    public TargetProfile WithSource(string source) => new(BaseUrl, Scid, ContractVersion, Templates, Users, Server, Unprivileged, RateLimits, source);
 
     /// <summary>The template name for a role, or null when the profile lacks it.</summary>
     public string? Template(string role) => Templates.TryGetValue(role, out var name) ? name : null;
@@ -95,12 +121,11 @@ public sealed partial class TargetProfile
             throw new ProfileException($"target profile {source}: not JSON ({e.Message})");
         }
         string Field(string name) => $"target profile {source}: {name}";
-        var known = new[] { "baseUrl", "scid", "contractVersion", "templates", "users", "server" };
         foreach (var (key, _) in root)
         {
-            if (!known.Contains(key))
+            if (!Fields.Contains(key))
             {
-                throw new ProfileException($"{Field(key)}: unknown field; the fields are {string.Join(", ", known)}");
+                throw new ProfileException($"{Field(key)}: unknown field; the fields are {string.Join(", ", Fields)}");
             }
         }
         var baseText = Text(root, "baseUrl", Field, environment);
@@ -143,18 +168,7 @@ public sealed partial class TargetProfile
         var users = new List<Identity>();
         for (var i = 0; i < usersNode.Count; i++)
         {
-            var where = $"users[{i}]";
-            if (usersNode[i] is not JsonObject user)
-            {
-                throw new ProfileException($"{Field(where)}: an object {{\"name\", \"xuid\", \"headers\"}}");
-            }
-            var name = Text(user, "name", n => Field($"{where}.{n}"), environment);
-            var xuid = Text(user, "xuid", n => Field($"{where}.{n}"), environment);
-            if (xuid.Length is 0 or > 20 || !xuid.All(char.IsAsciiDigit))
-            {
-                throw new ProfileException($"{Field($"{where}.xuid")}: a xuid is a decimal number written as a string, e.g. \"2814650000000001\"");
-            }
-            users.Add(new Identity(name, xuid, Headers(user, $"{where}.headers", Field, environment)));
+            users.Add(User(usersNode[i], $"users[{i}]", Field, environment));
         }
         if (users.Select(u => u.Xuid).Distinct().Count() != users.Count)
         {
@@ -169,7 +183,59 @@ public sealed partial class TargetProfile
         {
             throw new ProfileException($"{Field("server")}: an object {{\"headers\": {{...}}}}, or leave it out");
         }
-        return new TargetProfile(baseUrl, scid, contractVersion, templates, users, server, source);
+        Identity? unprivileged = null;
+        if (root["unprivileged"] is { } unprivilegedNode)
+        {
+            unprivileged = User(unprivilegedNode, "unprivileged", Field, environment);
+            if (users.Any(u => u.Xuid == unprivileged.Xuid))
+            {
+                throw new ProfileException($"{Field("unprivileged.xuid")}: the user without the multiplayer privilege must be another account than every user of users");
+            }
+        }
+        var rateLimits = root["rateLimits"] is { } rateNode ? ParseRateLimits(rateNode, users, Field) : null;
+        return new TargetProfile(baseUrl, scid, contractVersion, templates, users, server, unprivileged, rateLimits, source);
+    }
+
+    private static Identity User(JsonNode? node, string where, Func<string, string> field, Func<string, string?> environment)
+    {
+        if (node is not JsonObject user)
+        {
+            throw new ProfileException($"{field(where)}: an object {{\"name\", \"xuid\", \"headers\"}}");
+        }
+        var name = Text(user, "name", n => field($"{where}.{n}"), environment);
+        var xuid = Text(user, "xuid", n => field($"{where}.{n}"), environment);
+        if (xuid.Length is 0 or > 20 || !xuid.All(char.IsAsciiDigit))
+        {
+            throw new ProfileException($"{field($"{where}.xuid")}: a xuid is a decimal number written as a string, e.g. \"2814650000000001\"");
+        }
+        return new Identity(name, xuid, Headers(user, $"{where}.headers", field, environment));
+    }
+
+    private static RateLimitPermission ParseRateLimits(JsonNode node, List<Identity> users, Func<string, string> field)
+    {
+        if (node is not JsonObject rate)
+        {
+            throw new ProfileException($"{field("rateLimits")}: an object {{\"burst\": 60, \"user\": \"{users[0].Name}\"}} that lets the suite send a burst to find the rate limit, or leave it out");
+        }
+        foreach (var (key, _) in rate)
+        {
+            if (key is not ("burst" or "user"))
+            {
+                throw new ProfileException($"{field($"rateLimits.{key}")}: unknown field; the fields are burst and user");
+            }
+        }
+        if (rate["burst"] is not JsonValue burstValue || !burstValue.TryGetValue(out int burst) || burst is < 2 or > MaxBurst)
+        {
+            throw new ProfileException($"{field("rateLimits.burst")}: a whole number from 2 to {MaxBurst}: the most requests the suite may send at once to find the rate limit (more than the limit, so it is met)");
+        }
+        var user = users[0];
+        if (rate["user"] is { } userNode)
+        {
+            var name = userNode is JsonValue nameValue && nameValue.TryGetValue(out string? text) ? text : null;
+            user = users.FirstOrDefault(u => u.Name == name)
+                ?? throw new ProfileException($"{field("rateLimits.user")}: the name of one of users ({string.Join(", ", users.Select(u => u.Name))}), or leave it out for the first");
+        }
+        return new RateLimitPermission(burst, user);
     }
 
     private static string Text(JsonObject node, string name, Func<string, string> field, Func<string, string?> environment)

@@ -161,6 +161,12 @@ public enum FaultKind
     /// <summary>Error messages are application/problem+json.</summary>
     ErrorsAsProblemJson,
 
+    /// <summary>A user without the multiplayer privilege creates sessions.</summary>
+    PrivilegeIgnored,
+
+    /// <summary>A caller over the rate limit gets 429 with a text/plain message.</summary>
+    RateLimit429Text,
+
     /// <summary>The Expires header is an hour off nextTimer.</summary>
     ExpiresAnHourOff,
 
@@ -316,6 +322,8 @@ public static class Faults
         new("properties-answer-201", "PROPSRES-STATUS", "a successful PUT .../properties answers 201 (neither 200 with the session nor 204)", FaultKind.PropertiesAnswer201),
         new("wrong-method-404", "ERR-METHOD-405", "a method the session URI does not support answers 404 instead of 405", FaultKind.WrongMethod404),
         new("errors-as-problem-json", "CT-ERROR-TEXT", "error messages are sent as application/problem+json instead of text/plain", FaultKind.ErrorsAsProblemJson),
+        new("privilege-ignored", "PRIVILEGE-403", "a user without the multiplayer privilege creates sessions like any other user (201)", FaultKind.PrivilegeIgnored),
+        new("rate-limit-429-text", "RATE-429-503", "a caller over the rate limit gets 429 with a text/plain message instead of a JSON body", FaultKind.RateLimit429Text),
         new("empty-timeout-ignored", "TIMER-SESSION-EMPTY", "an empty session is deleted at once whatever its sessionEmptyTimeout", FaultKind.EmptyTimeoutIgnored),
         new("restart-new-correlation-id", "SESSION-RESTART-CORRELATION", "an empty session joined again gets a new correlationId", FaultKind.RestartNewCorrelationId),
         new("expires-an-hour-off", "EXPIRES-HEADER", "the Expires header carries nextTimer shifted by an hour (local time written as GMT)", FaultKind.ExpiresAnHourOff),

@@ -8,6 +8,9 @@ internal sealed record Principal(IdentityConfig Identity)
     public string? Xuid => Identity.IsServer ? null : Identity.Xuid;
 
     public string Name => Identity.Name;
+
+    /// <summary>False for a user without the multiplayer privilege (PRIVILEGE-403); a server principal has it.</summary>
+    public bool HasMultiplayerPrivilege => Identity.IsServer || Identity.MultiplayerPrivilege;
 }
 
 /// <summary>Resolves <c>Authorization: XBL3.0 x=&lt;userhash&gt;;&lt;token&gt;</c> through the token table.</summary>

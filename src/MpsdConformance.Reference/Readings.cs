@@ -75,6 +75,7 @@ internal sealed class Readings
         PropertiesAnswerBagOnly = Pick("PROPSRES-STATUS", ("200", false), ("204", false), ("200-properties", true));
         NullRestrictionRemoves = Pick("PROPS-RESTRICTION-VALUES", ("null-refused", false), ("null-removes", true));
         NonStringHostDropped = Pick("PROPS-HOST-MUST-MATCH", ("non-string-refused", false), ("non-string-dropped", true));
+        PrivilegeNeededToJoin = Pick("PRIVILEGE-403", ("create-only", false), ("join-too", true));
         UnsetEmptyTimeoutNeverExpires = Pick("TIMER-SESSION-EMPTY", ("default-0", false), ("unset-never", true));
         WholeSecondTimestamps = Pick("RESP-TIMESTAMP-FORMAT", ("seven-digits", false), ("any-iso-utc", true));
         OmitEmptyMembers = Pick("RESP-MEMBERSINFO-SHAPE", ("present-empty", false), ("absent", true));
@@ -207,6 +208,9 @@ internal sealed class Readings
 
     /// <summary>PROPS-HOST-MUST-MATCH: a host that is not a string is dropped like any unmatched host.</summary>
     public bool NonStringHostDropped { get; }
+
+    /// <summary>PRIVILEGE-403: a user without the multiplayer privilege may not join an existing session either.</summary>
+    public bool PrivilegeNeededToJoin { get; }
 
     /// <summary>TIMER-SESSION-EMPTY: an unset sessionEmptyTimeout keeps empty sessions.</summary>
     public bool UnsetEmptyTimeoutNeverExpires { get; }

@@ -36,9 +36,31 @@ public sealed class IdentityConfig
     /// <summary>The token of the XBL3.0 header: a secret.</summary>
     public string Token { get; init; } = "";
 
+    /// <summary>
+    /// False for a user without the multiplayer privilege (the docs: no Gold account): creating a session is then
+    /// refused 403 and nothing is stored (PRIVILEGE-403). Default true.
+    /// </summary>
+    public bool MultiplayerPrivilege { get; init; } = true;
+
+    /// <summary>This identity's own fine-grained rate limit, in place of <see cref="LimitsConfig.RateLimit"/> (null: that one).</summary>
+    public RateLimitConfig? RateLimit { get; init; }
+
     /// <summary>True for the server principal.</summary>
     [JsonIgnore]
     public bool IsServer => string.Equals(Kind, "server", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>At most <see cref="Requests"/> requests in a window of <see cref="WindowSeconds"/> seconds.</summary>
+public sealed class RateLimitConfig
+{
+    /// <summary>Requests a window allows.</summary>
+    public int Requests { get; init; }
+
+    /// <summary>The window's length in seconds; it starts with its first request.</summary>
+    public int WindowSeconds { get; init; } = 1;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Requests} requests per {WindowSeconds} s";
 }
 
 /// <summary>Limits that keep the server safe under bad input and load.</summary>
@@ -53,8 +75,21 @@ public sealed class LimitsConfig
     /// <summary>Most sessions stored at once; beyond it, creation answers 503 with Retry-After.</summary>
     public int MaxSessions { get; init; } = 100_000;
 
-    /// <summary>Seconds a 503 asks the client to wait.</summary>
+    /// <summary>Seconds a 503 of the session cap asks the client to wait.</summary>
     public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>
+    /// The fine-grained rate limit of every caller (null, the default: none): at most so many requests by one
+    /// identity to one session per window; beyond it, 429 with a JSON message and Retry-After (RATE-429-503). An
+    /// identity's own <see cref="IdentityConfig.RateLimit"/> takes its place.
+    /// </summary>
+    public RateLimitConfig? RateLimit { get; init; }
+
+    /// <summary>
+    /// The overload limit (null, the default: none): at most so many requests to session resources by all callers
+    /// together per window; beyond it, 503 text/plain with Retry-After (RATE-429-503).
+    /// </summary>
+    public RateLimitConfig? OverloadLimit { get; init; }
 }
 
 /// <summary>The reference server's configuration: scids and their templates, the token table, limits.</summary>
@@ -84,8 +119,10 @@ public sealed class ReferenceConfig
     /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
     /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s) and
     /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies);
-    /// three users and one server principal. Tokens are
-    /// random per call, so no two servers share a secret.
+    /// users alice, bob and carol, dave (a user with a rate limit of his own: 20 requests to one session per
+    /// 60 s, so a burst finds it while the suite's other users never meet one), erin (a user without the
+    /// multiplayer privilege) and one server principal. No limit applies to anyone else. Tokens are random per call,
+    /// so no two servers share a secret.
     /// </summary>
     public static ReferenceConfig BuiltIn()
     {
@@ -127,6 +164,12 @@ public sealed class ReferenceConfig
                 new() { Name = "alice", Xuid = "2814650000000001", Gamertag = "Alice", UserHash = "1001", Token = NewToken() },
                 new() { Name = "bob", Xuid = "2814650000000002", Gamertag = "Bob", UserHash = "1002", Token = NewToken() },
                 new() { Name = "carol", Xuid = "2814650000000003", Gamertag = "Carol", UserHash = "1003", Token = NewToken() },
+                new()
+                {
+                    Name = "dave", Xuid = "2814650000000004", Gamertag = "Dave", UserHash = "1004", Token = NewToken(),
+                    RateLimit = new RateLimitConfig { Requests = 20, WindowSeconds = 60 },
+                },
+                new() { Name = "erin", Xuid = "2814650000000005", Gamertag = "Erin", UserHash = "1005", Token = NewToken(), MultiplayerPrivilege = false },
                 new() { Name = "server", Kind = "server", UserHash = "9999", Token = NewToken() },
             ],
         };
@@ -211,6 +254,11 @@ public sealed class ReferenceConfig
             {
                 throw new ReferenceConfigException($"{where}: kind is user or server");
             }
+            if (identity.IsServer && !identity.MultiplayerPrivilege)
+            {
+                throw new ReferenceConfigException($"{where}: multiplayerPrivilege is an account privilege of users; leave it out for the server principal");
+            }
+            CheckRateLimit(identity.RateLimit, $"{where}: rateLimit");
         }
         var duplicate = Identities.GroupBy(x => (x.UserHash, x.Token)).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -220,6 +268,17 @@ public sealed class ReferenceConfig
         if (Limits.MaxBodyBytes < 1024 || Limits.MaxJsonDepth < 8 || Limits.MaxSessions < 1 || Limits.RetryAfterSeconds < 1)
         {
             throw new ReferenceConfigException($"{source}: limits: maxBodyBytes >= 1024, maxJsonDepth >= 8, maxSessions >= 1, retryAfterSeconds >= 1");
+        }
+        CheckRateLimit(Limits.RateLimit, $"{source}: limits.rateLimit");
+        CheckRateLimit(Limits.OverloadLimit, $"{source}: limits.overloadLimit");
+    }
+
+    private static void CheckRateLimit(RateLimitConfig? limit, string where)
+    {
+        if (limit is not null && (limit.Requests < 1 || limit.WindowSeconds is < 1 or > 86_400))
+        {
+            throw new ReferenceConfigException(
+                $"{where}: requests >= 1 and windowSeconds from 1 to 86400, e.g. {{\"requests\": 20, \"windowSeconds\": 60}}; leave it out for no limit");
         }
     }
 

@@ -107,7 +107,8 @@ public sealed class ReferenceServer : IAsyncDisposable
 
         var store = new SessionStore(config.Limits.MaxSessions);
         var handler = new RequestHandler(config, new SessionEngine(store, options.Time, config.Limits.RetryAfterSeconds, readings),
-            new IdentityProvider(config.Identities), ContractValidator.Shared(options.SchemasDirectory), options.RequestLog, readings);
+            new IdentityProvider(config.Identities), ContractValidator.Shared(options.SchemasDirectory), options.RequestLog, readings,
+            new RequestLimits(config.Limits, options.Time));
         app.Use(async (context, next) =>
         {
             try
@@ -147,8 +148,10 @@ public sealed class ReferenceServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The target profile that points the suite at this server (ARCHITECTURE.md format). It holds the
-    /// tokens: treat it as a secret.
+    /// The target profile that points the suite at this server (ARCHITECTURE.md format): its users (those with the
+    /// multiplayer privilege), the first user without it as <c>unprivileged</c>, and a <c>rateLimits</c> burst
+    /// twice the rate limit of the first user that has one of its own (else of every caller's, when configured).
+    /// It holds the tokens: treat it as a secret.
     /// </summary>
     public string TargetProfileJson()
     {
@@ -170,24 +173,36 @@ public sealed class ReferenceServer : IAsyncDisposable
                 roles[role] = name;
             }
         }
-        var users = new JsonArray();
-        foreach (var user in Config.Identities.Where(i => !i.IsServer))
+        static JsonObject User(IdentityConfig user) => new()
         {
-            users.Add(new JsonObject
-            {
-                ["name"] = user.Name,
-                ["xuid"] = user.Xuid,
-                ["headers"] = new JsonObject { ["Authorization"] = $"XBL3.0 x={user.UserHash};{user.Token}" },
-            });
-        }
+            ["name"] = user.Name,
+            ["xuid"] = user.Xuid,
+            ["headers"] = new JsonObject { ["Authorization"] = $"XBL3.0 x={user.UserHash};{user.Token}" },
+        };
+        var privileged = Config.Identities.Where(i => !i.IsServer && i.MultiplayerPrivilege).ToList();
         var profile = new JsonObject
         {
             ["baseUrl"] = BaseUrl.ToString().TrimEnd('/'),
             ["scid"] = scid,
             ["contractVersion"] = templates.Values.First().ContractVersion,
             ["templates"] = roles,
-            ["users"] = users,
+            ["users"] = new JsonArray([.. privileged.Select(User)]),
         };
+        if (Config.Identities.FirstOrDefault(i => !i.IsServer && !i.MultiplayerPrivilege) is { } unprivileged)
+        {
+            profile["unprivileged"] = User(unprivileged);
+        }
+        // A burst twice the limit: of a user with a limit of its own (the suite's other users then never meet one),
+        // else of the limit every caller has. The profile allows bursts of 500 requests at most.
+        var limited = privileged.FirstOrDefault(u => u.RateLimit is not null);
+        if ((limited?.RateLimit ?? Config.Limits.RateLimit) is { Requests: < 500 } limit)
+        {
+            profile["rateLimits"] = new JsonObject { ["burst"] = Math.Min(500, limit.Requests * 2) };
+            if (limited is not null)
+            {
+                profile["rateLimits"]!["user"] = limited.Name;
+            }
+        }
         if (Config.Identities.FirstOrDefault(i => i.IsServer) is { } server)
         {
             profile["server"] = new JsonObject

@@ -15,7 +15,8 @@ internal sealed class RequestHandler(
     IdentityProvider identities,
     ContractValidator validator,
     Action<string>? log,
-    Readings readings)
+    Readings readings,
+    RequestLimits limits)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
     private const int MinimumContractVersion = 104;
@@ -59,6 +60,12 @@ internal sealed class RequestHandler(
             await Text(context, 405, $"{request.Method} is not allowed here; use {allowed}");
             return "-";
         }
+        if (limits.Overloaded() is { } overloadedFor)
+        {
+            context.Response.Headers.RetryAfter = overloadedFor.ToString(CultureInfo.InvariantCulture);
+            await Text(context, 503, $"the service is overloaded; retry after {overloadedFor} s");
+            return "-";
+        }
         var versionHeader = request.Headers["X-Xbl-Contract-Version"].ToString();
         int? version = int.TryParse(versionHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var given) && given >= MinimumContractVersion ? given : null;
         if (versionHeader.Length == 0 && Faults.Active(FaultKind.ContractVersionUnchecked))
@@ -96,6 +103,11 @@ internal sealed class RequestHandler(
             return principal.Name;
         }
         var key = SessionKey.Of(scid, templateName, name);
+        if (limits.OverRateLimit(principal, key) is { } over)
+        {
+            await TooManyRequests(context, over.Limit, over.RetryAfter);
+            return principal.Name;
+        }
         var conditions = new Conditions(Header(request, "If-Match"), Header(request, "If-None-Match"));
         Outcome outcome;
         switch (resource)
@@ -283,6 +295,20 @@ internal sealed class RequestHandler(
         }
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>429 with a JSON message (the status-code page: application/json, a message) and Retry-After.</summary>
+    private static Task TooManyRequests(HttpContext context, RateLimitConfig limit, int retryAfter)
+    {
+        var message = $"too many requests: at most {limit.Requests} per {limit.WindowSeconds} s by one caller to one session; retry after {retryAfter} s";
+        context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        if (Faults.Active(FaultKind.RateLimit429Text))
+        {
+            return Text(context, 429, message);
+        }
+        context.Response.StatusCode = 429;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(new JsonObject { ["message"] = message }.ToJsonString());
     }
 
     public static Task Text(HttpContext context, int status, string message)

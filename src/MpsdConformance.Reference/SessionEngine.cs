@@ -53,6 +53,10 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                     : throw new MpsdError(404, "session not found: PUT .../properties never creates a session");
             }
             Preconditions.Check(live, conditions);
+            if (live is null && !principal.HasMultiplayerPrivilege && !Faults.Active(FaultKind.PrivilegeIgnored))
+            {
+                throw new MpsdError(403, "creating a session needs the multiplayer privilege, which this user has not got");
+            }
             if (live is not null)
             {
                 AccessRules.CheckWrite(live, principal);
@@ -69,6 +73,12 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                 next.Constants = Bags.Empty();
             }
             Apply(next, body, principal, creating, now);
+            if (!creating && readings.PrivilegeNeededToJoin && !principal.HasMultiplayerPrivilege
+                && live!.MemberByXuid(principal.Xuid!) is null && next.MemberByXuid(principal.Xuid!) is not null)
+            {
+                // PRIVILEGE-403, join-too: joining someone else's session needs the privilege as creating one does.
+                throw new MpsdError(403, "joining a session needs the multiplayer privilege, which this user has not got");
+            }
 
             if (next.Members.Count == 0 && !(creating && Faults.Active(FaultKind.EmptyCreateStored)))
             {

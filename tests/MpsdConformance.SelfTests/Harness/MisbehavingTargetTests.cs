@@ -62,6 +62,111 @@ public class MisbehavingTargetTests
     }
 
     [Test]
+    public async Task RetriedThrottling_OfAnUndocumentedShape_IsARateFinding_EvenWhenTheRetryIsServed()
+    {
+        var calls = 0;
+        var (server, target) = await Start(next => async context =>
+        {
+            switch (Interlocked.Increment(ref calls))
+            {
+                case 1:
+                    context.Response.StatusCode = 429;
+                    context.Response.Headers.RetryAfter = "0";
+                    context.Response.ContentType = "text/plain";
+                    await context.Response.WriteAsync("slow down");
+                    return;
+                case 2:
+                    context.Response.StatusCode = 429;
+                    context.Response.Headers.RetryAfter = "0";
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("""{"message":"slow down"}""");
+                    return;
+                default:
+                    await next(context);
+                    return;
+            }
+        });
+        await using var _ = server;
+        using var __ = target;
+        ScenarioState.Begin();
+        var reply = await target.Get(target.Profile.Users[0], target.NewSession());
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply.Status, Is.EqualTo(HttpStatusCode.NoContent));
+            Assert.That(Target.Findings!.Select(f => $"{f.Requirement}: {f.Message}"),
+                Is.EqualTo(new[] { "RATE-429-503: 429 with text/plain: a 429 carries an application/json body (a message)" }),
+                "the text/plain 429 is found; the JSON 429 is no session and no finding");
+        });
+    }
+
+    [TestCase(503, null, "", null, "503 without a Retry-After header")]
+    [TestCase(503, "text/plain", "", "1", null)]
+    [TestCase(429, "application/json", """{"message":"slow down"}""", null, null)]
+    [TestCase(429, "application/json", "\"slow down\"", null, null)]
+    [TestCase(429, "application/json", "", "1", "429 whose application/json body is empty")]
+    [TestCase(429, "application/json", "slow down", "1", "429 whose application/json body is not JSON")]
+    [TestCase(429, null, "", "1", "429 with no Content-Type")]
+    [TestCase(500, "text/plain", "", null, null)]
+    public void RefusalShape_FollowsTheStatusCodePage(int status, string? mediaType, string body, string? retryAfter, string? problem)
+    {
+        var found = ContractCheckingHandler.RefusalProblem(status, mediaType, body, retryAfter is not null);
+        Assert.That(found, problem is null ? Is.Null : Does.StartWith(problem));
+    }
+
+    [Test]
+    public async Task Burst_IsNeverRetried_StopsAtTheFirstRefusal_AndRecordsOnlyTheFirstAndTheRefusal()
+    {
+        var calls = 0;
+        var (server, target) = await Start(next => async context =>
+        {
+            Interlocked.Increment(ref calls);
+            await next(context);
+        }, new HarnessSettings { MaxRetries = 5 });
+        await using var _ = server;
+        using var __ = target;
+        ScenarioState.Begin();
+        var permission = target.Profile.RateLimits!;
+        var burst = await target.Burst(permission.User, permission.Burst);
+        var exchanges = ScenarioState.Current!.Exchanges;
+        Assert.Multiple(() =>
+        {
+            Assert.That(burst.RefusedAt, Is.EqualTo(21), "dave's 21st request goes past his limit of 20");
+            Assert.That(burst.FirstRefusal?.Status, Is.EqualTo((HttpStatusCode)429));
+            Assert.That(burst.Statuses, Has.Count.InRange(21, 28), "the burst stops after the wave of the first refusal");
+            Assert.That(calls, Is.EqualTo(burst.Statuses.Count), "no request was retried");
+            Assert.That(exchanges.Select(e => e.Status), Is.EqualTo(new int?[] { 204, 429 }));
+            Assert.That(exchanges.Select(e => e.Caller), Has.All.EqualTo("dave"));
+            Assert.That(server.SessionCount, Is.Zero, "nothing was created");
+        });
+    }
+
+    [TestCase(new[] { 204, 204, 429 }, 3)]
+    [TestCase(new[] { 204, 500, 429 }, 2)]
+    [TestCase(new[] { 404, 404, 404 }, null)]
+    [TestCase(new[] { 503 }, 1)]
+    public void BurstRefusal_IsA429Or503_OrAnErrorTheFirstAnswerDidNotHave(int[] statuses, int? refusedAt) =>
+        Assert.That(new BurstResult(statuses, null, TimeSpan.Zero).RefusedAt, Is.EqualTo(refusedAt));
+
+    [Test]
+    public async Task Cleanup_LeavesAsTheUnprivilegedUserToo()
+    {
+        await using var server = await ReferenceServer.StartAsync(new ReferenceOptions { SchemasDirectory = Repo.Schemas });
+        using var target = Connect(server);
+        ScenarioState.Begin();
+        var session = target.NewSession();
+        foreach (var who in new[] { target.Profile.Users[0], target.Profile.Unprivileged! })
+        {
+            await target.Put(who, session, "{\"members\":{\"me\":{\"constants\":{\"system\":{\"xuid\":\"" + who.Xuid + "\"}}}}}");
+        }
+        var problems = await target.CleanUpAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(problems, Is.Empty);
+            Assert.That(server.SessionCount, Is.Zero, "the unprivileged member left too, so the session is gone");
+        });
+    }
+
+    [Test]
     public async Task NonsenseJson_IsAFinding_NotACrash()
     {
         var (server, target) = await Start(next => async context =>

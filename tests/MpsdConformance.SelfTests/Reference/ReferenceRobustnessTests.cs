@@ -164,7 +164,9 @@ public class ReferenceRobustnessTests
             Assert.That((string?)profile["baseUrl"], Is.EqualTo(c.Server.BaseUrl.ToString().TrimEnd('/')));
             Assert.That((string?)profile["templates"]!["open"], Is.EqualTo("quick"));
             Assert.That((string?)profile["templates"]!["private"], Is.EqualTo("closed-club"));
-            Assert.That(profile["users"]!.AsArray().Select(u => (string?)u!["name"]), Is.EqualTo(new[] { "alice", "bob", "carol" }));
+            Assert.That(profile["users"]!.AsArray().Select(u => (string?)u!["name"]), Is.EqualTo(new[] { "alice", "bob", "carol", "dave" }));
+            Assert.That((string?)profile["unprivileged"]!["name"], Is.EqualTo("erin"));
+            Assert.That((string?)profile["rateLimits"]!["user"], Is.EqualTo("dave"));
             Assert.That((string?)profile["server"]!["headers"]!["Authorization"], Does.StartWith("XBL3.0 x=9999;"));
         });
     }

@@ -17,6 +17,7 @@ public class EndToEndReportTests
 {
     private static string _out = null!;
     private static string _canary = null!;
+    private static string[] _tokens = null!;
     private static int _exit;
     private static string _console = null!;
 
@@ -40,6 +41,7 @@ public class EndToEndReportTests
             },
         });
         _canary = server.Config.Identities[0].Token;
+        _tokens = [.. server.Config.Identities.Select(i => i.Token)];
         var work = Path.Combine(Path.GetTempPath(), "mpsd-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         var profile = Path.Combine(work, "profile.json");
@@ -79,6 +81,20 @@ public class EndToEndReportTests
             Assert.That(scenarioResults, Does.Contain("X-Echo-Authorization"), "the echo was recorded (redacted)");
             Assert.That(MpsdConformance.Reporting.LeakScanner.Scan(_out, [_canary]), Is.Empty);
             Assert.That(_console, Does.Not.Contain(_canary));
+        });
+    }
+
+    [Test]
+    public void NoIdentitysToken_LeaksEither_TheUnprivilegedUsersAndTheBurstUsersIncluded()
+    {
+        var scenarioResults = JsonNode.Parse(File.ReadAllText(Path.Combine(_out, "scenario-results.json")))!;
+        var callers = scenarioResults["results"]!.AsArray().SelectMany(r => r!["exchanges"]!.AsArray()).Select(e => (string?)e!["caller"]).ToHashSet();
+        Assert.Multiple(() =>
+        {
+            Assert.That(callers, Does.Contain("erin").And.Contain("dave"), "the opt-in roles' users sent requests the target echoed");
+            Assert.That(_tokens, Has.Length.EqualTo(6));
+            Assert.That(MpsdConformance.Reporting.LeakScanner.Scan(_out, _tokens), Is.Empty);
+            Assert.That(_tokens.Where(_console.Contains), Is.Empty);
         });
     }
 

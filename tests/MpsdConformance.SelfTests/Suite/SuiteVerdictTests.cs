@@ -125,6 +125,8 @@ public class SuiteVerdictTests
             }
             await next(context);
         }), new[] { "BODY-TOPLEVEL-ALLOWED=fail", "PUT-PROHIBITED-400=warn" });
+        yield return new TestCaseData(new Double("the rate limit is answered 503 without Retry-After", RateLimitAnswered(503, retryAfter: false)), new[] { "RATE-429-503=fail" });
+        yield return new TestCaseData(new Double("the rate limit is answered 500", RateLimitAnswered(500, retryAfter: true)), new[] { "RATE-429-503=fail" });
         yield return new TestCaseData(new Double("a null joinRestriction is accepted but stored as followed", EditPutBody((path, body) =>
         {
             if (SystemBag(path, body) is { } bag && bag.TryGetPropertyValue("joinRestriction", out var value) && value is null)
@@ -134,8 +136,25 @@ public class SuiteVerdictTests
         })), new[] { "PROPS-RESTRICTION-VALUES=fail" });
     }
 
+    // A double that answers the reference server's rate limit (the built-in user dave's) otherwise: status, headers, body.
+    private static Func<RequestDelegate, RequestDelegate> RateLimitAnswered(int status, bool retryAfter) => RewriteBody((c, _) =>
+    {
+        if (c.Response.StatusCode != 429)
+        {
+            return null;
+        }
+        c.Response.StatusCode = status;
+        if (!retryAfter)
+        {
+            c.Response.Headers.Remove("Retry-After");
+        }
+        c.Response.ContentType = "text/plain; charset=utf-8";
+        return "the service is busy";
+    });
+
     public static IEnumerable<TestCaseData> ConformantTargets()
     {
+        yield return new TestCaseData(new Double("the rate limit is answered 503 with Retry-After (overload)", RateLimitAnswered(503, retryAfter: true)), "RATE-429-503", null);
         yield return new TestCaseData(new Double("GET of a missing session answers 404 (the FAQ's reading)", RewriteBody((c, body) =>
         {
             if (HttpMethods.IsGet(c.Request.Method) && c.Response.StatusCode == 204)
