@@ -82,10 +82,12 @@ public sealed class ReferenceConfig
 
     /// <summary>
     /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
-    /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s) and
-    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies);
-    /// three users and one server principal. Tokens are
-    /// random per call, so no two servers share a secret.
+    /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s),
+    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies),
+    /// <c>owners</c> (open, capabilities.hasOwners, ownershipPolicies left unset so the default migration applies
+    /// and a create may choose another) and <c>short-timers</c> (open, inactiveRemovalTimeout and
+    /// readyRemovalTimeout of 1 s); three users and one server principal. Tokens are random per call, so no two
+    /// servers share a secret.
     /// </summary>
     public static ReferenceConfig BuiltIn()
     {
@@ -110,6 +112,11 @@ public sealed class ReferenceConfig
             ((JsonObject)template.Constants["system"]!).Remove(systemConstant);
             return template;
         }
+        static TemplateConfig With(TemplateConfig template, string systemConstant, JsonNode value)
+        {
+            ((JsonObject)template.Constants["system"]!)[systemConstant] = value;
+            return template;
+        }
         return new ReferenceConfig
         {
             Scids = new(StringComparer.OrdinalIgnoreCase)
@@ -120,6 +127,8 @@ public sealed class ReferenceConfig
                     ["closed-club"] = Template("private"),
                     ["lingering"] = Template("open", sessionEmptyTimeout: 60_000),
                     ["brief"] = Unset(Template("open", reservedRemovalTimeout: 1_000), "sessionEmptyTimeout"),
+                    ["owners"] = With(Template("open"), "capabilities", new JsonObject { ["hasOwners"] = true }),
+                    ["short-timers"] = With(With(Template("open"), "inactiveRemovalTimeout", 1_000), "readyRemovalTimeout", 1_000),
                 },
             },
             Identities =
