@@ -26,7 +26,7 @@ internal static class AccessRules
 
     /// <summary>
     /// members/me is removed by a user; another member or a server entry only by a server principal, except
-    /// where a reading lets a user (the owner of a hasOwners session; anyone on an open session's servers).
+    /// where a reading lets a user (an owner of a hasOwners session; anyone on an open session's servers).
     /// </summary>
     internal static void CheckDelete(Session? session, Principal principal, DeleteOf what)
     {
@@ -63,9 +63,9 @@ internal static class AccessRules
         }
     }
 
-    /// <summary>MEMBER-DELETE-INDEX, owners-too: the creator of a hasOwners session (its owner) removes other members.</summary>
+    /// <summary>MEMBER-DELETE-INDEX, owners-too: an owner of a hasOwners session (see <see cref="Ownership"/>) removes other members.</summary>
     internal static bool IsOwnerRemovingMembers(Session session, Principal principal) =>
-        session.Readings.OwnersRemoveMembers && session.HasOwners && principal.Xuid is { } xuid && xuid == session.Creator && IsMember(session, principal);
+        session.Readings.OwnersRemoveMembers && principal.Xuid is { } xuid && Ownership.IsOwner(session, xuid);
 
     // SERVERS-PRINCIPAL-ONLY, open-session-users: users write the servers of an open session too.
     private static bool UsersWriteServers(Session session) => session.Readings.UsersWriteServersOfOpenSessions && session.Visibility == "open";

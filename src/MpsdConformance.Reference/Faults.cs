@@ -217,6 +217,18 @@ public enum FaultKind
 
     /// <summary>readyRemovalTimeout never fires.</summary>
     ReadyTimerIgnored,
+
+    /// <summary>inactiveRemovalTimeout never fires.</summary>
+    InactiveTimerIgnored,
+
+    /// <summary>properties.system.owners is left out of answers.</summary>
+    OwnersNotShown,
+
+    /// <summary>The last owner leaving under migration endsession leaves the session running, without an owner.</summary>
+    EndsessionIgnored,
+
+    /// <summary>Migration oldest hands ownership to the newest member.</summary>
+    OldestMigrationPicksNewest,
 }
 
 /// <summary>One mutant of the catalogue: its name (for <c>mpsd serve --fault</c>), the requirement it breaks, and what it does.</summary>
@@ -325,6 +337,9 @@ public static class Faults
         new("privilege-ignored", "PRIVILEGE-403", "a user without the multiplayer privilege creates sessions like any other user (201)", FaultKind.PrivilegeIgnored),
         new("rate-limit-429-text", "RATE-429-503", "a caller over the rate limit gets 429 with a text/plain message instead of a JSON body", FaultKind.RateLimit429Text),
         new("empty-timeout-ignored", "TIMER-SESSION-EMPTY", "an empty session is deleted at once whatever its sessionEmptyTimeout", FaultKind.EmptyTimeoutIgnored),
+        new("endsession-ignored", "OWNERS-MIGRATION", "the last owner leaving a hasOwners session under migration endsession leaves it running, with no owner", FaultKind.EndsessionIgnored),
+        new("owners-not-shown", "OWNERS-LIST", "properties.system.owners is left out of answers (ownership is still kept and applied)", FaultKind.OwnersNotShown),
+        new("oldest-migration-picks-newest", "OWNERS-MIGRATION-OLDEST", "under migration oldest the last owner's leaving hands ownership to the newest member instead of the longest-standing", FaultKind.OldestMigrationPicksNewest),
         new("restart-new-correlation-id", "SESSION-RESTART-CORRELATION", "an empty session joined again gets a new correlationId", FaultKind.RestartNewCorrelationId),
         new("expires-an-hour-off", "EXPIRES-HEADER", "the Expires header carries nextTimer shifted by an hour (local time written as GMT)", FaultKind.ExpiresAnHourOff),
         new("branch-empty", "RESP-TOPLEVEL-FIELDS", "branch is written as an empty string", FaultKind.BranchEmpty),
@@ -334,6 +349,7 @@ public static class Faults
         new("members-count-as-string", "RESP-MEMBERSINFO-SHAPE", "membersInfo.count is written as a string", FaultKind.MembersCountAsString),
         new("reserved-false-written", "RESP-MEMBER-FIELDS", "accepted members show reserved: false instead of leaving it out", FaultKind.ReservedFalseWritten),
         new("empty-member-system-omitted", "RESP-MEMBER-SECTIONS", "a member's empty properties.system is left out of answers", FaultKind.EmptyMemberSystemOmitted),
+        new("inactive-timer-ignored", "TIMER-INACTIVE-REMOVAL", "a member inactive longer than inactiveRemovalTimeout stays: the timer never fires", FaultKind.InactiveTimerIgnored),
         new("ready-timer-ignored", "TIMER-MEMBER-REMOVAL", "a member ready longer than readyRemovalTimeout stays, still ready: the timer never fires", FaultKind.ReadyTimerIgnored),
         new("xuids-in-scientific-notation", "RESP-XUID-STRING", "member xuids are held as doubles and written as strings in scientific notation (\"2.814650000000001E+015\"): neither a decimal string nor a number", FaultKind.XuidsInScientificNotation),
         new("nat-unknown", "RESP-ENUM-VALUES", "members show nat: \"unknown\", a value outside open, moderate and strict", FaultKind.NatUnknown),
@@ -347,7 +363,6 @@ public static class Faults
     public static IReadOnlyList<Unmutated> Unmutated { get; } =
     [
         new("INIT-MEMBERS-NEEDED-400", NotImplemented("initialization")),
-        new("OWNERS-MIGRATION", NotImplemented("owners")),
         new("LARGE-ME-ONLY", NotImplemented("large")),
         new("RESP-INITIALIZING-SHAPE", NotImplemented("initialization")),
         new("MEMBER-INIT-GROUP-INTS", "Every body that breaks it is conformant under a combination of documented readings (C12: only group is known; Q3: unknown member keys are dropped or kept), so a black-box scenario cannot decide it without first learning which key the target knows: a mutant that lets such a body through survives by design. Worth its own issue."),
@@ -498,6 +513,15 @@ public static class Faults
             case FaultKind.NatUnknown:
                 member["nat"] = "unknown";
                 break;
+        }
+    }
+
+    /// <summary>The faults of the session's properties as the session document shows them.</summary>
+    internal static void BreakProperties(JsonObject properties)
+    {
+        if (Active(FaultKind.OwnersNotShown) && properties["system"] is JsonObject system)
+        {
+            system.Remove("owners");
         }
     }
 

@@ -86,8 +86,8 @@ internal static class MemberWrites
         if (me["properties"] is JsonObject memberProperties)
         {
             MergeRules.MergeBag(existing.Properties, memberProperties, member: true, next.Readings);
-            TrackReady(existing, now);
         }
+        Timers.Track(existing, now);
     }
 
     /// <summary>
@@ -119,10 +119,6 @@ internal static class MemberWrites
             .Where(k => k.StartsWith("reserve_", StringComparison.Ordinal) && long.TryParse(k["reserve_".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out _))
             .Select(k => (k, long.Parse(k["reserve_".Length..], NumberStyles.None, CultureInfo.InvariantCulture)));
 
-    /// <summary>Since when a member is ready, for readyRemovalTimeout (TIMER-MEMBER-REMOVAL).</summary>
-    private static void TrackReady(Member member, DateTimeOffset now) =>
-        member.ReadySince = member.IsReady ? member.ReadySince ?? now : null;
-
     /// <summary><c>members.reserve_N</c>: reserves a place for the user its constants name, once.</summary>
     private static void Reserve(Session next, string key, JsonNode? value, DateTimeOffset now)
     {
@@ -140,7 +136,7 @@ internal static class MemberWrites
 
     /// <summary>
     /// <c>members.N</c>: only a server principal writes or (with null) removes another member by index; under
-    /// MEMBER-DELETE-INDEX's owners-too reading the owner of a hasOwners session may remove one too.
+    /// MEMBER-DELETE-INDEX's owners-too reading an owner of a hasOwners session may remove one too.
     /// </summary>
     private static void ApplyIndex(Session next, string key, JsonNode? value, Principal principal, DateTimeOffset now)
     {
@@ -162,7 +158,7 @@ internal static class MemberWrites
         if (update["properties"] is JsonObject bag)
         {
             MergeRules.MergeBag(member.Properties, bag, member: true, next.Readings);
-            TrackReady(member, now);
+            Timers.Track(member, now);
         }
     }
 

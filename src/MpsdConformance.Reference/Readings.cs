@@ -60,6 +60,7 @@ internal sealed class Readings
         ImplicitJoin = Pick("MEMBER-JOIN-ME", ("explicit-join", false), ("implicit-join", true));
         FirstMemberIndex = Pick("MEMBER-INDEX-ASSIGN", ("start-0", 0), ("start-1", 1));
         OwnersRemoveMembers = Pick("MEMBER-DELETE-INDEX", ("service-principal", false), ("owners-too", true));
+        ZeroInactiveTimeoutAfterActivity = Pick("TIMER-INACTIVE-REMOVAL", ("off", false), ("after-activity", true));
         ReadyTimeoutRevertsToInactive = Pick("TIMER-MEMBER-REMOVAL", ("removed", false), ("reverts-inactive", true));
         LenientReservationKeys = Pick("RESERVE-ORDER", ("400", false), ("accepted-in-order", true));
         FullSessionStatus = Pick("SESSION-FULL", ("403", 403), ("409", 409), ("400", 400));
@@ -77,6 +78,7 @@ internal sealed class Readings
         NonStringHostDropped = Pick("PROPS-HOST-MUST-MATCH", ("non-string-refused", false), ("non-string-dropped", true));
         PrivilegeNeededToJoin = Pick("PRIVILEGE-403", ("create-only", false), ("join-too", true));
         UnsetEmptyTimeoutNeverExpires = Pick("TIMER-SESSION-EMPTY", ("default-0", false), ("unset-never", true));
+        EndedSessionAnswers200 = Pick("OWNERS-MIGRATION", ("204", false), ("200-then-ended", true));
         WholeSecondTimestamps = Pick("RESP-TIMESTAMP-FORMAT", ("seven-digits", false), ("any-iso-utc", true));
         OmitEmptyMembers = Pick("RESP-MEMBERSINFO-SHAPE", ("present-empty", false), ("absent", true));
         NumericXuidsInAnswers = Pick("RESP-XUID-STRING", ("string", false), ("number", true));
@@ -164,6 +166,9 @@ internal sealed class Readings
     /// <summary>MEMBER-DELETE-INDEX: the owner of a hasOwners session may remove other members.</summary>
     public bool OwnersRemoveMembers { get; }
 
+    /// <summary>TIMER-INACTIVE-REMOVAL: an inactiveRemovalTimeout of 0 removes a member as soon as it stops being active or ready (else 0 is off).</summary>
+    public bool ZeroInactiveTimeoutAfterActivity { get; }
+
     /// <summary>TIMER-MEMBER-REMOVAL: a member ready too long stays, no longer ready, instead of being removed.</summary>
     public bool ReadyTimeoutRevertsToInactive { get; }
 
@@ -214,6 +219,9 @@ internal sealed class Readings
 
     /// <summary>TIMER-SESSION-EMPTY: an unset sessionEmptyTimeout keeps empty sessions.</summary>
     public bool UnsetEmptyTimeoutNeverExpires { get; }
+
+    /// <summary>OWNERS-MIGRATION: the leave that ends a session under migration endsession answers 200 with the session (else 204).</summary>
+    public bool EndedSessionAnswers200 { get; }
 
     /// <summary>RESP-TIMESTAMP-FORMAT: timestamps in whole seconds.</summary>
     public bool WholeSecondTimestamps { get; }

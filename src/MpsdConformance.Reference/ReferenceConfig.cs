@@ -117,12 +117,14 @@ public sealed class ReferenceConfig
 
     /// <summary>
     /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
-    /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s) and
-    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies);
-    /// users alice, bob and carol, dave (a user with a rate limit of his own: 20 requests to one session per
-    /// 60 s, so a burst finds it while the suite's other users never meet one), erin (a user without the
-    /// multiplayer privilege) and one server principal. No limit applies to anyone else. Tokens are random per call,
-    /// so no two servers share a secret.
+    /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s),
+    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies),
+    /// <c>owners</c> (open, capabilities.hasOwners, ownershipPolicies left unset so the default migration applies
+    /// and a create may choose another) and <c>short-timers</c> (open, inactiveRemovalTimeout and
+    /// readyRemovalTimeout of 1 s); users alice, bob and carol, dave (a user with a rate limit of his own: 20
+    /// requests to one session per 60 s, so a burst finds it while the suite's other users never meet one), erin
+    /// (a user without the multiplayer privilege) and one server principal. No limit applies to anyone else.
+    /// Tokens are random per call, so no two servers share a secret.
     /// </summary>
     public static ReferenceConfig BuiltIn()
     {
@@ -147,6 +149,11 @@ public sealed class ReferenceConfig
             ((JsonObject)template.Constants["system"]!).Remove(systemConstant);
             return template;
         }
+        static TemplateConfig With(TemplateConfig template, string systemConstant, JsonNode value)
+        {
+            ((JsonObject)template.Constants["system"]!)[systemConstant] = value;
+            return template;
+        }
         return new ReferenceConfig
         {
             Scids = new(StringComparer.OrdinalIgnoreCase)
@@ -157,6 +164,8 @@ public sealed class ReferenceConfig
                     ["closed-club"] = Template("private"),
                     ["lingering"] = Template("open", sessionEmptyTimeout: 60_000),
                     ["brief"] = Unset(Template("open", reservedRemovalTimeout: 1_000), "sessionEmptyTimeout"),
+                    ["owners"] = With(Template("open"), "capabilities", new JsonObject { ["hasOwners"] = true }),
+                    ["short-timers"] = With(With(Template("open"), "inactiveRemovalTimeout", 1_000), "readyRemovalTimeout", 1_000),
                 },
             },
             Identities =

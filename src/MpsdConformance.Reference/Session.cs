@@ -23,7 +23,21 @@ internal sealed class Member
     /// <summary>Since when the member has been ready (properties.system.ready true), for readyRemovalTimeout.</summary>
     public DateTimeOffset? ReadySince { get; set; }
 
-    public bool IsReady => Properties["system"]?["ready"] is JsonValue ready && ready.TryGetValue(out bool isReady) && isReady;
+    public bool IsReady => Flag("ready");
+
+    /// <summary>True when properties.system.active is true.</summary>
+    public bool IsActive => Flag("active");
+
+    /// <summary>
+    /// Since when the member has been inactive (neither active, ready nor reserved), for inactiveRemovalTimeout;
+    /// null while it is one of those.
+    /// </summary>
+    public DateTimeOffset? InactiveSince { get; set; }
+
+    /// <summary>True once the member has been active or ready (TIMER-INACTIVE-REMOVAL's after-activity reading).</summary>
+    public bool WasActive { get; set; }
+
+    private bool Flag(string name) => Properties["system"]?[name] is JsonValue flag && flag.TryGetValue(out bool on) && on;
 
     public Member Clone() => new()
     {
@@ -35,6 +49,8 @@ internal sealed class Member
         JoinTime = JoinTime,
         Gamertag = Gamertag,
         ReadySince = ReadySince,
+        InactiveSince = InactiveSince,
+        WasActive = WasActive,
     };
 }
 
@@ -74,7 +90,7 @@ internal sealed class Session
     /// <summary>The readings the server runs under (they decide defaults, merges and how the session is written).</summary>
     public Readings Readings { get; init; } = Readings.Reference;
 
-    /// <summary>The xuid of the user who created the session, if one did: the owner of a hasOwners session.</summary>
+    /// <summary>The xuid of the user who created the session, if one did: the first owner of a hasOwners session (see <see cref="Ownership"/>).</summary>
     public string? Creator { get; init; }
 
     public Session Clone() => new()
@@ -112,14 +128,18 @@ internal sealed class Session
     /// <summary>True when constants.system.capabilities.hasOwners is true.</summary>
     public bool HasOwners => ConstantsSystem["capabilities"]?["hasOwners"] is JsonValue flag && flag.TryGetValue(out bool hasOwners) && hasOwners;
 
-    /// <summary>A timeout constant in ms: null when unset-as-null (never), the default when absent.</summary>
+    /// <summary>
+    /// A timeout constant in ms: null when unset-as-null (never), the default when absent. A session created with
+    /// the contract 104/105 names holds it under <c>timeouts</c> (e.g. <c>timeouts.inactive</c>).
+    /// </summary>
     public long? Timeout(string name, long? defaultMs)
     {
-        if (!ConstantsSystem.TryGetPropertyValue(name, out var node))
+        if (ConstantsSystem.TryGetPropertyValue(name, out var node)
+            || (ConstantsSystem["timeouts"] is JsonObject timeouts && ContractNames.TimeoutName104(name) is { } name104 && timeouts.TryGetPropertyValue(name104, out node)))
         {
-            return defaultMs;
+            return Numbers.AsLong(node);
         }
-        return Numbers.AsLong(node);
+        return defaultMs;
     }
 
     private string? _fingerprint;

@@ -79,6 +79,15 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                 // PRIVILEGE-403, join-too: joining someone else's session needs the privilege as creating one does.
                 throw new MpsdError(403, "joining a session needs the multiplayer privilege, which this user has not got");
             }
+            Ownership.CheckPolicies(next);
+            if (creating)
+            {
+                Ownership.Establish(next);
+            }
+            else if (Ownership.Reconcile(next))
+            {
+                return (noCommit ? live : null, EndedByOwnership(next, now));
+            }
 
             if (next.Members.Count == 0 && !(creating && Faults.Active(FaultKind.EmptyCreateStored)))
             {
@@ -182,6 +191,10 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                     _ => throw new MpsdError(404, missing),
                 };
             }
+            if (Ownership.Reconcile(next))
+            {
+                return (null, EndedByOwnership(next, now));
+            }
             if (next.Members.Count == 0)
             {
                 if (next.EmptyTimeout == 0 || Faults.Active(FaultKind.EmptyTimeoutIgnored))
@@ -198,6 +211,22 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             Commit(next);
             return (next, new Outcome(200, next, Now: now));
         });
+
+    /// <summary>
+    /// OWNERS-MIGRATION: the last owner left a hasOwners session under migration endsession, so the session ends for
+    /// everyone. The request that ended it answers 204, as a write whose own effect deletes the session does, or,
+    /// under the 200-then-ended reading, 200 with the session as the write left it (a request that removed
+    /// everyone answers 204 either way).
+    /// </summary>
+    private Outcome EndedByOwnership(Session next, DateTimeOffset now)
+    {
+        if (next.Members.Count == 0 || !readings.EndedSessionAnswers200)
+        {
+            return new Outcome(204, WithBody: false, Now: now);
+        }
+        Commit(next);
+        return new Outcome(200, next, Now: now);
+    }
 
     /// <summary>Applies lazy timers, then the operation; errors answer without changing what is stored.</summary>
     private Outcome Run(SessionKey key, Func<Session?, (Session? Keep, Outcome Result)> operation) =>

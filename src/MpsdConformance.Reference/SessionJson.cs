@@ -24,6 +24,7 @@ internal static class SessionJson
         {
             due.AddRange(session.Members.Values.Where(m => m.ReadySince is not null).Select(m => m.ReadySince!.Value.AddMilliseconds(readyMs)));
         }
+        due.AddRange(Timers.InactiveDues(session));
         if (session.Members.Count == 0 && session.EmptySince is { } since && session.EmptyTimeout is { } emptyMs)
         {
             due.Add(since.AddMilliseconds(emptyMs));
@@ -101,6 +102,7 @@ internal static class SessionJson
         var constants = Xuids(session.Constants.DeepClone(), readings);
         document["constants"] = version < 107 ? ContractNames.To104((JsonObject)constants!) : constants;
         document["properties"] = session.Properties.DeepClone();
+        Faults.BreakProperties(document["properties"]!.AsObject());
         if (Faults.Active(FaultKind.EmptyPropertiesSystemOmitted) && document["properties"]!["system"] is JsonObject { Count: 0 })
         {
             document["properties"]!.AsObject().Remove("system");
@@ -154,6 +156,9 @@ internal static class ContractNames
         ("readyRemovalTimeout", "ready"),
         ("sessionEmptyTimeout", "sessionEmpty"),
     ];
+
+    /// <summary>The contract 104/105 name (under <c>timeouts</c>) of a contract-107 timeout constant, or null.</summary>
+    public static string? TimeoutName104(string name107) => Timeouts.FirstOrDefault(t => t.Name107 == name107).Name104;
 
     /// <summary>Session constants written with the 104/105 names: <c>timeouts{...}</c> and <c>managedInitialization</c>.</summary>
     public static JsonObject To104(JsonObject constants)

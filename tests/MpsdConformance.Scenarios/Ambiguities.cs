@@ -192,13 +192,14 @@ public class Ambiguities : Scenario
         var session = T.NewSession();
         var created = await T.Put(Alice, session, SessionRequest.Create()
             .Constants(c => c
-                .System("readyRemovalTimeout", timeout))
+                .System("readyRemovalTimeout", timeout)
+                .System("inactiveRemovalTimeout", null)) // never: a member the ready timer sends back to inactive stays inactive
             .Me(Alice, me => me
                 .Properties(p => p
                     .System("active", true))));
         if (created.Status != HttpStatusCode.Created)
         {
-            Assert.Inconclusive($"the open template refuses readyRemovalTimeout {timeout} ({(int)created.Status}); the suite waits a few seconds at most");
+            Assert.Inconclusive($"the open template refuses readyRemovalTimeout {timeout} with inactiveRemovalTimeout null ({(int)created.Status}); the suite waits a few seconds at most");
         }
         var ready = await T.Put(Bob, session, Join(Bob, me => me
             .Properties(p => p

@@ -61,15 +61,4 @@ public class SpecialTemplates : Scenario
                 .System("initialize", true))));
         Expect.Status(reply, HttpStatusCode.BadRequest, "a create with fewer initializing members than membersNeededToStart");
     }
-
-    [Test, Requirement("OWNERS-MIGRATION")]
-    public async Task LastOwnerLeaving_EndsTheSession_UnderTheDefaultPolicy()
-    {
-        var role = RequireTemplate("owners"); // capabilities.hasOwners, ownershipPolicies.migration endsession
-        var (session, _) = await Create(Alice, role);
-        await T.Put(Bob, session, Join(Bob));
-        await T.Put(Alice, session, SessionRequest.Create().Leave());
-        var read = await T.Get(Bob, session);
-        Expect.StatusIn(read, "with migration endsession the session ends when its last owner leaves", HttpStatusCode.NoContent, HttpStatusCode.NotFound);
-    }
 }

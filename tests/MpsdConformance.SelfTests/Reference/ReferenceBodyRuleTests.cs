@@ -47,8 +47,7 @@ public class ReferenceBodyRuleTests : ReferenceTestBase
         Assert.That((long?)reply.Session["constants"]!["system"]!["inactiveRemovalTimeout"], Is.Zero);
     }
 
-    // TIMER-MEMBER-REMOVAL stays not-implemented in the ledger: its inactive half needs presence. This is its ready half.
-    [Test]
+    [Test, Requirement("TIMER-MEMBER-REMOVAL")]
     public async Task MemberReadyPastReadyRemovalTimeout_IsRemoved_OnTheFirstRequestAfter()
     {
         var clock = new ManualClock();
