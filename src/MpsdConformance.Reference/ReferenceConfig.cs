@@ -83,8 +83,9 @@ public sealed class ReferenceConfig
     /// <summary>
     /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
     /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s) and
-    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies);
-    /// three users and one server principal. Tokens are
+    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies)
+    /// and <c>crowd</c> (open, a large session of up to 1000 members: capabilities.large); three users and one
+    /// server principal. Tokens are
     /// random per call, so no two servers share a secret.
     /// </summary>
     public static ReferenceConfig BuiltIn()
@@ -110,6 +111,13 @@ public sealed class ReferenceConfig
             ((JsonObject)template.Constants["system"]!).Remove(systemConstant);
             return template;
         }
+        static TemplateConfig Large(TemplateConfig template, int maxMembersCount)
+        {
+            var system = (JsonObject)template.Constants["system"]!;
+            system["maxMembersCount"] = maxMembersCount;
+            system["capabilities"] = new JsonObject { ["large"] = true };
+            return template;
+        }
         return new ReferenceConfig
         {
             Scids = new(StringComparer.OrdinalIgnoreCase)
@@ -120,6 +128,7 @@ public sealed class ReferenceConfig
                     ["closed-club"] = Template("private"),
                     ["lingering"] = Template("open", sessionEmptyTimeout: 60_000),
                     ["brief"] = Unset(Template("open", reservedRemovalTimeout: 1_000), "sessionEmptyTimeout"),
+                    ["crowd"] = Large(Template("open"), maxMembersCount: 1_000),
                 },
             },
             Identities =

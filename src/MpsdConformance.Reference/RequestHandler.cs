@@ -152,7 +152,7 @@ internal sealed class RequestHandler(
                 break;
         }
         Faults.BreakAnswer(context, key, outcome);
-        await Write(context, outcome, version ?? template.ContractVersion);
+        await Write(context, outcome, version ?? template.ContractVersion, principal.Xuid);
         return principal.Name;
     }
 
@@ -249,7 +249,7 @@ internal sealed class RequestHandler(
         return body;
     }
 
-    private async Task Write(HttpContext context, Outcome outcome, int contractVersion)
+    private async Task Write(HttpContext context, Outcome outcome, int contractVersion, string? viewer)
     {
         var response = context.Response;
         if (outcome.Status == 503)
@@ -275,7 +275,7 @@ internal sealed class RequestHandler(
             return;
         }
         response.ContentType = "application/json; charset=utf-8";
-        var body = outcome.Session.RenderedUtf8(readings.AnswerInRequestContract ? contractVersion : null);
+        var body = outcome.Session.RenderedUtf8(readings.AnswerInRequestContract ? contractVersion : null, viewer);
         if (outcome.PropertyBagOnly)
         {
             // PROPSRES-STATUS=200-properties: the session's property bag alone.
