@@ -19,12 +19,18 @@ public static class Invariants
             }
             return found;
         }
-        if (members.ContainsKey("me"))
-        {
-            return found; // a large session lists only the caller; the list cannot be walked
-        }
         int Int(string name) => info[name] is JsonValue v && v.TryGetValue(out int i) ? i : -1;
         int first = Int("first"), next = Int("next"), count = Int("count"), accepted = Int("accepted");
+        if (IsLarge(session))
+        {
+            CheckLarge(members, first, next, count, accepted, Add);
+            return found; // a large session lists the caller alone; the list cannot be walked
+        }
+        if (members.ContainsKey("me"))
+        {
+            Add("RESP-MEMBERS-KEYS", "members holds an entry keyed me, but the session is not large (constants.system.capabilities.large is not true): its members are keyed by index");
+            return found;
+        }
         var visited = 0;
         var at = first;
         var seen = new HashSet<int>();
@@ -61,6 +67,35 @@ public static class Invariants
             }
         }
         return found;
+    }
+
+    /// <summary>True when a session document is a large session's: <c>constants.system.capabilities.large</c> is true.</summary>
+    public static bool IsLarge(JsonObject session) => Flag(session["constants"]?["system"]?["capabilities"], "large");
+
+    /// <summary>
+    /// A large session's answer: at most one entry, keyed me (LARGE-ME-ONLY), and membersInfo describing the whole
+    /// roster, so it counts at least that entry, accepts no more than it counts, and the entry's next link (where
+    /// there is one: the readings differ on it) stays within membersInfo.first and membersInfo.next (RESP-LINKED-LIST).
+    /// </summary>
+    private static void CheckLarge(JsonObject members, int first, int next, int count, int accepted, Action<string, string> add)
+    {
+        var others = members.Select(m => m.Key).Where(k => k != "me").ToList();
+        if (others.Count > 0)
+        {
+            add("LARGE-ME-ONLY", $"a large session lists at most one member entry, keyed me (the caller); this answer lists {string.Join(", ", others.Take(5))}");
+        }
+        if (count >= 0 && count < members.Count)
+        {
+            add("RESP-LINKED-LIST", $"membersInfo.count is {count}, but the answer lists {members.Count} member entries");
+        }
+        if (count >= 0 && accepted > count)
+        {
+            add("RESP-LINKED-LIST", $"membersInfo.accepted is {accepted}, more than membersInfo.count {count}");
+        }
+        if (members["me"]?["next"] is JsonValue link && link.TryGetValue(out int to) && first >= 0 && next >= 0 && (to <= first || to > next))
+        {
+            add("RESP-LINKED-LIST", $"the me entry's next link is {to}, outside membersInfo.first {first} (exclusive) to membersInfo.next {next}");
+        }
     }
 
     /// <summary>True when a member entry is a reservation: <c>reserved: true</c>, or <c>pending: true</c> (the older name).</summary>

@@ -98,6 +98,24 @@ public enum FaultKind
     /// <summary>A session takes one member more than maxMembersCount.</summary>
     FullOffByOne,
 
+    /// <summary>A large session lists every member keyed by index, as a normal session does.</summary>
+    LargeListsEveryone,
+
+    /// <summary>A caller who is no member of a large session sees its first member's entry, keyed me.</summary>
+    LargeNonMemberSeesFirst,
+
+    /// <summary>membersInfo of a large session counts only the entry the answer lists.</summary>
+    LargeCountsListedOnly,
+
+    /// <summary>A large session takes reservations.</summary>
+    LargeReservationsAccepted,
+
+    /// <summary>Members of a large session are removed and written by index.</summary>
+    LargeByIndexAccepted,
+
+    /// <summary>A large session stores the fields the docs do not support there.</summary>
+    LargeFieldsAccepted,
+
     /// <summary>reservedRemovalTimeout is read as seconds.</summary>
     ReservedTimeoutInSeconds,
 
@@ -249,8 +267,9 @@ public sealed record Fault(string Name, string Requirement, string Description, 
 public sealed record Unmutated(string Requirement, string Reason);
 
 /// <summary>
-/// The mutant catalogue: one fault per MUST and SHOULD requirement the suite covers, each breaking exactly
-/// that requirement under every documented reading. The single source of <c>mpsd serve --fault</c> names,
+/// The mutant catalogue: a fault for each MUST and SHOULD requirement the suite covers (one per behaviour where
+/// a requirement has several, as LARGE-ME-ONLY), each breaking exactly that requirement under every documented
+/// reading. The single source of <c>mpsd serve --fault</c> names,
 /// <c>mpsd selftest mutants</c> and the kill matrix.
 /// </summary>
 public static class Faults
@@ -342,6 +361,12 @@ public static class Faults
         new("oldest-migration-picks-newest", "OWNERS-MIGRATION-OLDEST", "under migration oldest the last owner's leaving hands ownership to the newest member instead of the longest-standing", FaultKind.OldestMigrationPicksNewest),
         new("restart-new-correlation-id", "SESSION-RESTART-CORRELATION", "an empty session joined again gets a new correlationId", FaultKind.RestartNewCorrelationId),
         new("expires-an-hour-off", "EXPIRES-HEADER", "the Expires header carries nextTimer shifted by an hour (local time written as GMT)", FaultKind.ExpiresAnHourOff),
+        new("large-lists-everyone", "LARGE-ME-ONLY", "a large session's answers list every member keyed by index, as a normal session's do", FaultKind.LargeListsEveryone),
+        new("large-non-member-sees-first", "LARGE-ME-ONLY", "a caller who is no member of a large session (or the server principal) sees its first member's entry, keyed me", FaultKind.LargeNonMemberSeesFirst),
+        new("large-counts-listed-only", "LARGE-ME-ONLY", "membersInfo of a large session counts the entry the answer lists (count and accepted 1 or 0), not the whole roster", FaultKind.LargeCountsListedOnly),
+        new("large-reservations-accepted", "LARGE-ME-ONLY", "a large session takes reserve_<n> entries like a normal session instead of refusing them with 409", FaultKind.LargeReservationsAccepted),
+        new("large-by-index-accepted", "LARGE-ME-ONLY", "the server principal removes (DELETE .../members/{index}, members.{index}: null) and writes members of a large session by index instead of 409", FaultKind.LargeByIndexAccepted),
+        new("large-fields-accepted", "LARGE-ME-ONLY", "a large session stores turn, host, a joinRestriction other than none, initializationGroup, subscriptions, memberInitialization and measurementServerAddresses", FaultKind.LargeFieldsAccepted),
         new("branch-empty", "RESP-TOPLEVEL-FIELDS", "branch is written as an empty string", FaultKind.BranchEmpty),
         new("empty-properties-system-omitted", "RESP-REQUIRED-SECTIONS", "a session's empty properties.system is left out of answers", FaultKind.EmptyPropertiesSystemOmitted),
         new("timestamps-with-offset", "RESP-TIMESTAMP-FORMAT", "timestamps end in +00:00 instead of Z", FaultKind.TimestampsWithOffset),
@@ -363,7 +388,6 @@ public static class Faults
     public static IReadOnlyList<Unmutated> Unmutated { get; } =
     [
         new("INIT-MEMBERS-NEEDED-400", NotImplemented("initialization")),
-        new("LARGE-ME-ONLY", NotImplemented("large")),
         new("RESP-INITIALIZING-SHAPE", NotImplemented("initialization")),
         new("MEMBER-INIT-GROUP-INTS", "Every body that breaks it is conformant under a combination of documented readings (C12: only group is known; Q3: unknown member keys are dropped or kept), so a black-box scenario cannot decide it without first learning which key the target knows: a mutant that lets such a body through survives by design. Worth its own issue."),
     ];
@@ -470,6 +494,16 @@ public static class Faults
             });
         }
     }
+
+    /// <summary>
+    /// The member a large session's answer shows a caller (<paramref name="viewer"/>, a xuid; null for the server
+    /// principal): the caller when a member, else nobody, or under <see cref="FaultKind.LargeNonMemberSeesFirst"/>
+    /// the first member.
+    /// </summary>
+    internal static string? LargeViewer(Session session, string? viewer) =>
+        viewer is not null && session.MemberByXuid(viewer) is not null ? viewer
+        : Active(FaultKind.LargeNonMemberSeesFirst) ? session.Members.Values.FirstOrDefault()?.Xuid
+        : null;
 
     /// <summary>The faults that refuse an update the documented semantics accept.</summary>
     internal static void CheckUpdate(Session live, JsonObject body)

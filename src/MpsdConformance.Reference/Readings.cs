@@ -16,6 +16,14 @@ internal enum GroupKeys
     Group,
 }
 
+/// <summary>What the caller's own entry of a large session shows as its next link (RESP-MEMBER-FIELDS).</summary>
+internal enum LargeMeNext
+{
+    RosterLink,
+    ListEnd,
+    Omitted,
+}
+
 /// <summary>Which forms of member subscriptions are accepted (MEMBER-SUBSCRIPTIONS-SHAPE).</summary>
 internal enum SubscriptionForms
 {
@@ -79,8 +87,10 @@ internal sealed class Readings
         PrivilegeNeededToJoin = Pick("PRIVILEGE-403", ("create-only", false), ("join-too", true));
         UnsetEmptyTimeoutNeverExpires = Pick("TIMER-SESSION-EMPTY", ("default-0", false), ("unset-never", true));
         EndedSessionAnswers200 = Pick("OWNERS-MIGRATION", ("204", false), ("200-then-ended", true));
+        LargeFieldStatus = Pick("LARGE-ME-ONLY", ("400", 400), ("409", 409));
         WholeSecondTimestamps = Pick("RESP-TIMESTAMP-FORMAT", ("seven-digits", false), ("any-iso-utc", true));
         OmitEmptyMembers = Pick("RESP-MEMBERSINFO-SHAPE", ("present-empty", false), ("absent", true));
+        LargeMeNext = Pick("RESP-MEMBER-FIELDS", ("roster-link", LargeMeNext.RosterLink), ("list-end", LargeMeNext.ListEnd), ("omitted", LargeMeNext.Omitted));
         NumericXuidsInAnswers = Pick("RESP-XUID-STRING", ("string", false), ("number", true));
         PendingForReserved = Pick("RESP-LINKED-LIST", ("not-reserved", false), ("not-pending", true));
         AnswerInRequestContract = Pick("CONTRACT-VERSION-ECHO", ("template-version", false), ("request-version", true));
@@ -222,6 +232,11 @@ internal sealed class Readings
 
     /// <summary>OWNERS-MIGRATION: the leave that ends a session under migration endsession answers 200 with the session (else 204).</summary>
     public bool EndedSessionAnswers200 { get; }
+    /// <summary>RESP-MEMBER-FIELDS: the next link of the caller's entry of a large session.</summary>
+    public LargeMeNext LargeMeNext { get; }
+
+    /// <summary>LARGE-ME-ONLY: the status of a write that sets a field large sessions do not support.</summary>
+    public int LargeFieldStatus { get; }
 
     /// <summary>RESP-TIMESTAMP-FORMAT: timestamps in whole seconds.</summary>
     public bool WholeSecondTimestamps { get; }

@@ -120,9 +120,10 @@ public sealed class ReferenceConfig
     /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s),
     /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies),
     /// <c>owners</c> (open, capabilities.hasOwners, ownershipPolicies left unset so the default migration applies
-    /// and a create may choose another) and <c>short-timers</c> (open, inactiveRemovalTimeout and
-    /// readyRemovalTimeout of 1 s); users alice, bob and carol, dave (a user with a rate limit of his own: 20
-    /// requests to one session per 60 s, so a burst finds it while the suite's other users never meet one), erin
+    /// and a create may choose another), <c>short-timers</c> (open, inactiveRemovalTimeout and
+    /// readyRemovalTimeout of 1 s) and <c>crowd</c> (open, a large session of up to 1000 members:
+    /// capabilities.large); users alice, bob and carol, dave (a user with a rate limit of his own: 20 requests
+    /// to one session per 60 s, so a burst finds it while the suite's other users never meet one), erin
     /// (a user without the multiplayer privilege) and one server principal. No limit applies to anyone else.
     /// Tokens are random per call, so no two servers share a secret.
     /// </summary>
@@ -166,6 +167,7 @@ public sealed class ReferenceConfig
                     ["brief"] = Unset(Template("open", reservedRemovalTimeout: 1_000), "sessionEmptyTimeout"),
                     ["owners"] = With(Template("open"), "capabilities", new JsonObject { ["hasOwners"] = true }),
                     ["short-timers"] = With(With(Template("open"), "inactiveRemovalTimeout", 1_000), "readyRemovalTimeout", 1_000),
+                    ["crowd"] = With(With(Template("open"), "maxMembersCount", 1_000), "capabilities", new JsonObject { ["large"] = true }),
                 },
             },
             Identities =

@@ -164,10 +164,12 @@ public sealed class ReferenceServer : IAsyncDisposable
             // Unset, sessionEmptyTimeout takes its documented default, 0 (not null, which means never).
             var emptyTimeout = system.TryGetPropertyValue("sessionEmptyTimeout", out var empty) ? Numbers.AsLong(empty) : 0;
             var reservedTimeout = Numbers.AsLong(system["reservedRemovalTimeout"]);
-            var hasOwners = system["capabilities"]?["hasOwners"] is JsonValue flag && flag.TryGetValue(out bool owned) && owned;
+            static bool Capability(JsonObject system, string name) =>
+                system["capabilities"]?[name] is JsonValue flag && flag.TryGetValue(out bool on) && on;
             var shortTimers = Numbers.AsLong(system["inactiveRemovalTimeout"]) is > 0 and <= 5_000;
-            var role = visibility != "open" ? visibility
-                : hasOwners ? "owners"
+            var role = Capability(system, "large") ? "large"
+                : visibility != "open" ? visibility
+                : Capability(system, "hasOwners") ? "owners"
                 : emptyTimeout is null or > 0 ? "lingering"
                 : shortTimers ? "short-timers"
                 : reservedTimeout is <= 5_000 ? "short-reservations"

@@ -164,7 +164,7 @@ internal sealed class RequestHandler(
                 break;
         }
         Faults.BreakAnswer(context, key, outcome);
-        await Write(context, outcome, version ?? template.ContractVersion);
+        await Write(context, outcome, version ?? template.ContractVersion, principal.Xuid);
         return principal.Name;
     }
 
@@ -261,7 +261,7 @@ internal sealed class RequestHandler(
         return body;
     }
 
-    private async Task Write(HttpContext context, Outcome outcome, int contractVersion)
+    private async Task Write(HttpContext context, Outcome outcome, int contractVersion, string? viewer)
     {
         var response = context.Response;
         if (outcome.Status == 503)
@@ -287,7 +287,7 @@ internal sealed class RequestHandler(
             return;
         }
         response.ContentType = "application/json; charset=utf-8";
-        var body = outcome.Session.RenderedUtf8(readings.AnswerInRequestContract ? contractVersion : null);
+        var body = outcome.Session.RenderedUtf8(readings.AnswerInRequestContract ? contractVersion : null, viewer);
         if (outcome.PropertyBagOnly)
         {
             // PROPSRES-STATUS=200-properties: the session's property bag alone.

@@ -125,6 +125,9 @@ internal sealed class Session
     /// <summary>sessionEmptyTimeout in ms: null never expires; unset takes the default of the readings (TIMER-SESSION-EMPTY).</summary>
     public long? EmptyTimeout => Timeout("sessionEmptyTimeout", Readings.DefaultSessionEmptyTimeout);
 
+    /// <summary>True when constants.system.capabilities.large is true: a large session (LARGE-ME-ONLY).</summary>
+    public bool IsLarge => ConstantsSystem["capabilities"]?["large"] is JsonValue flag && flag.TryGetValue(out bool large) && large;
+
     /// <summary>True when constants.system.capabilities.hasOwners is true.</summary>
     public bool HasOwners => ConstantsSystem["capabilities"]?["hasOwners"] is JsonValue flag && flag.TryGetValue(out bool hasOwners) && hasOwners;
 
@@ -148,12 +151,16 @@ internal sealed class Session
     /// <summary>
     /// The rendered document, computed once: a stored session is never changed again (writes work on a
     /// clone), so its JSON can be reused for every read. Written in another contract version
-    /// (CONTRACT-VERSION-ECHO's request-version reading) it is rendered afresh.
+    /// (CONTRACT-VERSION-ECHO's request-version reading) it is rendered afresh, and so is a large session,
+    /// whose answer shows each caller (<paramref name="viewer"/>, a xuid; null for the server principal) their
+    /// own entry alone (LARGE-ME-ONLY).
     /// </summary>
-    public byte[] RenderedUtf8(int? contractVersion = null) =>
-        contractVersion is null || contractVersion == ContractVersion
-            ? _rendered ??= System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this).ToJsonString())
-            : System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this, contractVersion).ToJsonString());
+    public byte[] RenderedUtf8(int? contractVersion = null, string? viewer = null) =>
+        SessionJson.PerCaller(this)
+            ? System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this, contractVersion, viewer).ToJsonString())
+            : contractVersion is null || contractVersion == ContractVersion
+                ? _rendered ??= System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this).ToJsonString())
+                : System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this, contractVersion).ToJsonString());
 
     /// <summary>The state that defines the session (no counters or times): equal before and after means nothing changed.</summary>
     public string Fingerprint() => _fingerprint ??= ComputeFingerprint();

@@ -174,6 +174,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         Run(key, live =>
         {
             var now = time.GetUtcNow();
+            LargeSessions.CheckDelete(live, what);
             AccessRules.CheckDelete(live, principal, what);
             if (live is null)
             {
@@ -274,6 +275,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         {
             MergeRules.FillDefaults(next.Constants, readings);
         }
+        LargeSessions.CheckWrite(next, body);
         if (body["properties"] is JsonObject properties)
         {
             if (properties["system"] is JsonObject system && system.ContainsKey("keywords") && next.Visibility == "private"

@@ -32,8 +32,16 @@ internal static class SessionJson
         return due.Count == 0 ? null : due.Min();
     }
 
-    /// <summary>The document; <paramref name="contractVersion"/> names the contract it is written in (default: the session's).</summary>
-    public static JsonObject Render(Session session, int? contractVersion = null)
+    /// <summary>True when answers of <paramref name="session"/> depend on the caller: a large session (LARGE-ME-ONLY).</summary>
+    public static bool PerCaller(Session session) => session.IsLarge && !Faults.Active(FaultKind.LargeListsEveryone);
+
+    /// <summary>
+    /// The document; <paramref name="contractVersion"/> names the contract it is written in (default: the session's).
+    /// A large session lists the entry of <paramref name="viewer"/> (a xuid) alone, keyed <c>me</c>, and none for a
+    /// caller who is no member (or the server principal, whose viewer is null); membersInfo still describes the
+    /// whole roster.
+    /// </summary>
+    public static JsonObject Render(Session session, int? contractVersion = null, string? viewer = null)
     {
         var readings = session.Readings;
         var turn = session.Properties["system"]?["turn"] is JsonArray turns
@@ -42,9 +50,15 @@ internal static class SessionJson
         var members = new JsonObject();
         var order = session.Members.Keys.ToList();
         var skipReserved = Faults.Active(FaultKind.LinksSkipReserved);
+        var large = PerCaller(session);
+        var shown = large ? Faults.LargeViewer(session, viewer) : null;
         for (var i = 0; i < order.Count; i++)
         {
             var member = session.Members[order[i]];
+            if (large && member.Xuid != shown)
+            {
+                continue;
+            }
             var node = new JsonObject
             {
                 ["constants"] = Xuids(member.Constants.DeepClone(), readings),
@@ -77,6 +91,21 @@ internal static class SessionJson
             }
             node["next"] = link < order.Count ? order[link] : session.NextIndex;
             Faults.BreakMember(node);
+            if (large)
+            {
+                // LARGE-ME-ONLY: the caller's own entry, keyed me; its next link follows RESP-MEMBER-FIELDS's reading.
+                switch (readings.LargeMeNext)
+                {
+                    case LargeMeNext.ListEnd:
+                        node["next"] = session.NextIndex;
+                        break;
+                    case LargeMeNext.Omitted:
+                        node.Remove("next");
+                        break;
+                }
+                members["me"] = node;
+                continue;
+            }
             members[Faults.Active(FaultKind.MemberKeysZeroPadded) ? member.Index.ToString("00", CultureInfo.InvariantCulture) : member.Index.ToString(CultureInfo.InvariantCulture)] = node;
         }
         var servers = new JsonObject();
@@ -117,6 +146,11 @@ internal static class SessionJson
                 ["count"] = Faults.Active(FaultKind.MembersCountAsString) ? order.Count.ToString(CultureInfo.InvariantCulture) : order.Count,
                 ["accepted"] = session.Members.Values.Count(m => !m.Reserved),
             };
+            if (large && Faults.Active(FaultKind.LargeCountsListedOnly))
+            {
+                document["membersInfo"]!["count"] = members.Count;
+                document["membersInfo"]!["accepted"] = members.Count;
+            }
         }
         Faults.BreakServers(servers);
         document["servers"] = servers;

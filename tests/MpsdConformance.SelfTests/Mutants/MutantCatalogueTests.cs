@@ -5,14 +5,14 @@ using MpsdConformance.Reference;
 
 namespace MpsdConformance.SelfTests.Mutants;
 
-/// <summary>The mutant catalogue: one mutant per covered MUST and SHOULD requirement, or a reason why not; one name for every use.</summary>
+/// <summary>The mutant catalogue: a mutant (or one per behaviour) for each covered MUST and SHOULD requirement, or a reason why not; one name for every use.</summary>
 [Parallelizable(ParallelScope.All)]
 public partial class MutantCatalogueTests
 {
     private static RequirementLedger Ledger => RequirementLedger.Load(Repo.Schemas);
 
     [Test]
-    public void EveryCoveredMustAndShouldRequirement_HasOneMutant_OrSaysWhyNot()
+    public void EveryCoveredMustAndShouldRequirement_HasAMutant_OrSaysWhyNot()
     {
         var covered = Ledger.Requirements.Where(r => r.Level is "MUST" or "SHOULD" && r.Coverage.State == "covered").Select(r => r.Id).ToList();
         var mutated = Faults.Catalogue.Select(f => f.Requirement).ToList();
@@ -21,7 +21,12 @@ public partial class MutantCatalogueTests
         {
             Assert.That(covered.Except(mutated).Except(unmutated), Is.Empty, "covered requirements with neither a mutant nor a reason");
             Assert.That(mutated.Concat(unmutated).Except(covered), Is.Empty, "mutants or reasons for requirements the suite does not cover at MUST or SHOULD");
-            Assert.That(mutated.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty, "one mutant per requirement");
+            // A requirement with several behaviours (LARGE-ME-ONLY: what is listed, what is counted, what is refused) may
+            // have a mutant per behaviour; each changes a decision point of its own.
+            Assert.That(Faults.Catalogue.Where(f => f.Kind != FaultKind.UncheckedBodyRule).GroupBy(f => f.Kind).Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty,
+                "one mutant per decision point");
+            Assert.That(Faults.Catalogue.Where(f => f.BodyRule is not null).GroupBy(f => f.BodyRule).Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty,
+                "one body-rule mutant per rule");
             Assert.That(mutated.Intersect(unmutated), Is.Empty, "a requirement either has a mutant or a reason");
             Assert.That(Faults.Unmutated.Where(u => string.IsNullOrWhiteSpace(u.Reason)), Is.Empty);
         });
