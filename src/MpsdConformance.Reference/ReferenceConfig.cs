@@ -82,9 +82,11 @@ public sealed class ReferenceConfig
 
     /// <summary>
     /// The built-in configuration: one scid; template <c>quick</c> (open, 8 members, sessionEmptyTimeout 0,
-    /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s) and
-    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies);
-    /// three users and one server principal. Tokens are
+    /// contract 107), <c>closed-club</c> (private), <c>lingering</c> (open, empty sessions live 60 s),
+    /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies),
+    /// <c>initialization</c> (member initialization: 2 members to start, joinTimeout 1 s, external evaluation) and
+    /// <c>qos</c> (member initialization with latency and bandwidth measured, peer-to-host requirements, host
+    /// candidates by latency); three users and one server principal. Tokens are
     /// random per call, so no two servers share a secret.
     /// </summary>
     public static ReferenceConfig BuiltIn()
@@ -110,6 +112,14 @@ public sealed class ReferenceConfig
             ((JsonObject)template.Constants["system"]!).Remove(systemConstant);
             return template;
         }
+        static TemplateConfig With(TemplateConfig template, params (string Name, JsonNode Value)[] systemConstants)
+        {
+            foreach (var (name, value) in systemConstants)
+            {
+                ((JsonObject)template.Constants["system"]!)[name] = value;
+            }
+            return template;
+        }
         return new ReferenceConfig
         {
             Scids = new(StringComparer.OrdinalIgnoreCase)
@@ -120,6 +130,15 @@ public sealed class ReferenceConfig
                     ["closed-club"] = Template("private"),
                     ["lingering"] = Template("open", sessionEmptyTimeout: 60_000),
                     ["brief"] = Unset(Template("open", reservedRemovalTimeout: 1_000), "sessionEmptyTimeout"),
+                    // Member initialization: two initializing members to start, joinTimeout 1 s, evaluated by the title.
+                    ["initialization"] = With(Template("open"),
+                        ("memberInitialization", new JsonObject { ["joinTimeout"] = 1_000, ["externalEvaluation"] = true, ["membersNeededToStart"] = 2 })),
+                    // QoS: peer to host, latency measured, host candidates ranked by latency.
+                    ["qos"] = With(Template("open"),
+                        ("capabilities", new JsonObject { ["connectivity"] = true }),
+                        ("metrics", new JsonObject { ["latency"] = true, ["bandwidthDown"] = true, ["bandwidthUp"] = true }),
+                        ("memberInitialization", new JsonObject { ["joinTimeout"] = 5_000, ["measurementTimeout"] = 5_000, ["externalEvaluation"] = false, ["membersNeededToStart"] = 2 }),
+                        ("peerToHostRequirements", new JsonObject { ["latencyMaximum"] = 250, ["bandwidthDownMinimum"] = 1_000, ["bandwidthUpMinimum"] = 100, ["hostSelectionMetric"] = "latency" })),
                 },
             },
             Identities =

@@ -161,7 +161,9 @@ public sealed class ReferenceServer : IAsyncDisposable
             // Unset, sessionEmptyTimeout takes its documented default, 0 (not null, which means never).
             var emptyTimeout = system.TryGetPropertyValue("sessionEmptyTimeout", out var empty) ? Numbers.AsLong(empty) : 0;
             var reservedTimeout = Numbers.AsLong(system["reservedRemovalTimeout"]);
-            var role = visibility != "open" ? visibility
+            var role = system["memberInitialization"] is not null || system["managedInitialization"] is not null
+                    ? system["peerToHostRequirements"] is not null ? "qos" : "initialization"
+                : visibility != "open" ? visibility
                 : emptyTimeout is null or > 0 ? "lingering"
                 : reservedTimeout is <= 5_000 ? "short-reservations"
                 : "open";

@@ -69,6 +69,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                 next.Constants = Bags.Empty();
             }
             Apply(next, body, principal, creating, now);
+            Initialization.AfterWrite(live, next, creating, now);
 
             if (next.Members.Count == 0 && !(creating && Faults.Active(FaultKind.EmptyCreateStored)))
             {
@@ -172,6 +173,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                     _ => throw new MpsdError(404, missing),
                 };
             }
+            Initialization.AfterWrite(live, next, creating: false, now);
             if (next.Members.Count == 0)
             {
                 if (next.EmptyTimeout == 0 || Faults.Active(FaultKind.EmptyTimeoutIgnored))
@@ -242,6 +244,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             {
                 throw new MpsdError(readings.KeywordsOnPrivateStatus, "/properties/system/keywords: keywords cannot be set on a private session");
             }
+            Initialization.Decide(next, properties, now);
             MergeRules.MergeBag(next.Properties, properties, member: false, readings);
         }
         if (body["members"] is JsonObject members)
