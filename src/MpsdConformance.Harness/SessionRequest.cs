@@ -65,6 +65,18 @@ public sealed class SessionRequest
     }
 
     /// <summary>
+    /// One more reservation, <c>reserve_&lt;n&gt;</c>, for <paramref name="xuid"/>, with what <paramref name="build"/>
+    /// writes in the entry, e.g. <c>.Reserve(bob.Xuid, r => r.Constants(c => c.System("initialize", true)))</c>.
+    /// </summary>
+    public SessionRequest Reserve(string? xuid, Action<Member> build)
+    {
+        var key = $"reserve_{_reservations}";
+        Reserve(xuid);
+        build(new Member((JsonObject)_root["members"]![key]!));
+        return this;
+    }
+
+    /// <summary>
     /// An existing member by index, <c>members.{index}</c>: its constants and properties as
     /// <paramref name="build"/> writes them (a user may write only its own entry; others are refused).
     /// </summary>

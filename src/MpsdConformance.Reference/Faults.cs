@@ -247,6 +247,21 @@ public enum FaultKind
 
     /// <summary>Migration oldest hands ownership to the newest member.</summary>
     OldestMigrationPicksNewest,
+
+    /// <summary>A create short of membersNeededToStart initializing members is accepted.</summary>
+    InitMembersNeededIgnored,
+
+    /// <summary>The last initializing member joining leaves the stage at joining.</summary>
+    InitializingStaysJoining,
+
+    /// <summary>initializationSucceeded during evaluating is accepted but moves nothing.</summary>
+    InitializationSucceededIgnored,
+
+    /// <summary>hostCandidates stay once a host is set.</summary>
+    HostCandidatesKeptAfterHost,
+
+    /// <summary>hostCandidates are listed worst first.</summary>
+    HostCandidatesReversed,
 }
 
 /// <summary>One mutant of the catalogue: its name (for <c>mpsd serve --fault</c>), the requirement it breaks, and what it does.</summary>
@@ -355,6 +370,7 @@ public static class Faults
         new("errors-as-problem-json", "CT-ERROR-TEXT", "error messages are sent as application/problem+json instead of text/plain", FaultKind.ErrorsAsProblemJson),
         new("privilege-ignored", "PRIVILEGE-403", "a user without the multiplayer privilege creates sessions like any other user (201)", FaultKind.PrivilegeIgnored),
         new("rate-limit-429-text", "RATE-429-503", "a caller over the rate limit gets 429 with a text/plain message instead of a JSON body", FaultKind.RateLimit429Text),
+        new("init-members-needed-ignored", "INIT-MEMBERS-NEEDED-400", "a create with fewer initialize: true members than membersNeededToStart is accepted (201) and starts an episode that cannot succeed", FaultKind.InitMembersNeededIgnored),
         new("empty-timeout-ignored", "TIMER-SESSION-EMPTY", "an empty session is deleted at once whatever its sessionEmptyTimeout", FaultKind.EmptyTimeoutIgnored),
         new("endsession-ignored", "OWNERS-MIGRATION", "the last owner leaving a hasOwners session under migration endsession leaves it running, with no owner", FaultKind.EndsessionIgnored),
         new("owners-not-shown", "OWNERS-LIST", "properties.system.owners is left out of answers (ownership is still kept and applied)", FaultKind.OwnersNotShown),
@@ -367,6 +383,9 @@ public static class Faults
         new("large-reservations-accepted", "LARGE-ME-ONLY", "a large session takes reserve_<n> entries like a normal session instead of refusing them with 409", FaultKind.LargeReservationsAccepted),
         new("large-by-index-accepted", "LARGE-ME-ONLY", "the server principal removes (DELETE .../members/{index}, members.{index}: null) and writes members of a large session by index instead of 409", FaultKind.LargeByIndexAccepted),
         new("large-fields-accepted", "LARGE-ME-ONLY", "a large session stores turn, host, a joinRestriction other than none, initializationGroup, subscriptions, memberInitialization and measurementServerAddresses", FaultKind.LargeFieldsAccepted),
+        new("host-candidates-kept-after-host", "INIT-QOS-HOST-CANDIDATES", "hostCandidates stay in the session after properties.system.host is set", FaultKind.HostCandidatesKeptAfterHost),
+        new("host-candidates-reversed", "INIT-HOST-SELECTION-METRIC", "hostCandidates are listed worst first by hostSelectionMetric", FaultKind.HostCandidatesReversed),
+        new("initialization-succeeded-ignored", "INIT-SUCCEEDED-EVALUATING", "initializationSucceeded written during the evaluating stage is accepted but the stage stays evaluating until evaluationTimeout", FaultKind.InitializationSucceededIgnored),
         new("branch-empty", "RESP-TOPLEVEL-FIELDS", "branch is written as an empty string", FaultKind.BranchEmpty),
         new("empty-properties-system-omitted", "RESP-REQUIRED-SECTIONS", "a session's empty properties.system is left out of answers", FaultKind.EmptyPropertiesSystemOmitted),
         new("timestamps-with-offset", "RESP-TIMESTAMP-FORMAT", "timestamps end in +00:00 instead of Z", FaultKind.TimestampsWithOffset),
@@ -381,14 +400,13 @@ public static class Faults
         new("links-skip-reserved", "RESP-LINKED-LIST", "a member's next link skips reserved members, so the list from first misses them", FaultKind.LinksSkipReserved),
         new("contract-version-dotted", "RESP-CONTRACT-VERSION", "contractVersion is written as the string \"1.7\" instead of the integer 107", FaultKind.ContractVersionDotted),
         new("contract-from-creating-request", "CONTRACT-VERSION-ECHO", "a session keeps the contract version of the request that created it, whatever later requests and its template say", FaultKind.ContractFromCreatingRequest),
+        new("initializing-stays-joining", "RESP-INITIALIZING-SHAPE", "when the last initializing member joins, initializing.stage stays joining (until joinTimeout) instead of moving on", FaultKind.InitializingStaysJoining),
         new("typical-wait-with-unit", "RESP-MATCHMAKING-SERVER", "the matchmaking entry's typicalWait is written as a string with a unit (\"30s\")", FaultKind.TypicalWaitWithUnit),
     ];
 
     /// <summary>Covered MUST and SHOULD requirements without a mutant, with the reason.</summary>
     public static IReadOnlyList<Unmutated> Unmutated { get; } =
     [
-        new("INIT-MEMBERS-NEEDED-400", NotImplemented("initialization")),
-        new("RESP-INITIALIZING-SHAPE", NotImplemented("initialization")),
         new("MEMBER-INIT-GROUP-INTS", "Every body that breaks it is conformant under a combination of documented readings (C12: only group is known; Q3: unknown member keys are dropped or kept), so a black-box scenario cannot decide it without first learning which key the target knows: a mutant that lets such a body through survives by design. Worth its own issue."),
     ];
 

@@ -94,6 +94,10 @@ internal sealed class Readings
         NumericXuidsInAnswers = Pick("RESP-XUID-STRING", ("string", false), ("number", true));
         PendingForReserved = Pick("RESP-LINKED-LIST", ("not-reserved", false), ("not-pending", true));
         AnswerInRequestContract = Pick("CONTRACT-VERSION-ECHO", ("template-version", false), ("request-version", true));
+        HostCandidatesMeetingRequirementsOnly = Pick("INIT-QOS-HOST-CANDIDATES", ("meeting-requirements", true), ("every-member", false));
+        HostMetricFromCandidate = Pick("INIT-HOST-SELECTION-METRIC", ("toward-candidate", false), ("from-candidate", true));
+        InitializationSucceededOutsideEvaluatingStatus = Pick<int?>("INIT-SUCCEEDED-EVALUATING", ("400", 400), ("409", 409), ("dropped", null));
+        FailedEpisodeKeepsMembersEpisode = Pick("RESP-INITIALIZING-SHAPE", ("episode-kept", true), ("episode-removed", false));
         var unwired = ReferenceReadings.Switches.Select(s => s.Requirement).Where(id => !_consulted.Contains(id)).ToList();
         if (unwired.Count > 0)
         {
@@ -252,6 +256,18 @@ internal sealed class Readings
 
     /// <summary>CONTRACT-VERSION-ECHO: answers follow the request's contract version.</summary>
     public bool AnswerInRequestContract { get; }
+
+    /// <summary>INIT-QOS-HOST-CANDIDATES: hostCandidates lists only the members that meet peerToHostRequirements.</summary>
+    public bool HostCandidatesMeetingRequirementsOnly { get; }
+
+    /// <summary>INIT-HOST-SELECTION-METRIC: a candidate is judged by its own measurements toward the others, not theirs toward it.</summary>
+    public bool HostMetricFromCandidate { get; }
+
+    /// <summary>INIT-SUCCEEDED-EVALUATING: the status of initializationSucceeded written outside the evaluating stage; null drops it.</summary>
+    public int? InitializationSucceededOutsideEvaluatingStatus { get; }
+
+    /// <summary>RESP-INITIALIZING-SHAPE: after episode 1 fails its members keep initializationEpisode.</summary>
+    public bool FailedEpisodeKeepsMembersEpisode { get; }
 
     /// <summary>The default sessionEmptyTimeout when a session leaves it unset: 0, or null (never).</summary>
     public long? DefaultSessionEmptyTimeout => UnsetEmptyTimeoutNeverExpires ? null : 0;

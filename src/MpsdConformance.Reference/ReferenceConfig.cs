@@ -121,8 +121,10 @@ public sealed class ReferenceConfig
     /// <c>brief</c> (open, reservations expire after 1 s, sessionEmptyTimeout left unset so its default applies),
     /// <c>owners</c> (open, capabilities.hasOwners, ownershipPolicies left unset so the default migration applies
     /// and a create may choose another), <c>short-timers</c> (open, inactiveRemovalTimeout and
-    /// readyRemovalTimeout of 1 s) and <c>crowd</c> (open, a large session of up to 1000 members:
-    /// capabilities.large); users alice, bob and carol, dave (a user with a rate limit of his own: 20 requests
+    /// readyRemovalTimeout of 1 s), <c>crowd</c> (open, a large session of up to 1000 members:
+    /// capabilities.large), <c>initialization</c> (member initialization: 2 members to start, joinTimeout 1 s,
+    /// external evaluation) and <c>qos</c> (member initialization with latency and bandwidth measured,
+    /// peer-to-host requirements, host candidates by latency); users alice, bob and carol, dave (a user with a rate limit of his own: 20 requests
     /// to one session per 60 s, so a burst finds it while the suite's other users never meet one), erin
     /// (a user without the multiplayer privilege) and one server principal. No limit applies to anyone else.
     /// Tokens are random per call, so no two servers share a secret.
@@ -150,9 +152,12 @@ public sealed class ReferenceConfig
             ((JsonObject)template.Constants["system"]!).Remove(systemConstant);
             return template;
         }
-        static TemplateConfig With(TemplateConfig template, string systemConstant, JsonNode value)
+        static TemplateConfig With(TemplateConfig template, params (string Name, JsonNode Value)[] systemConstants)
         {
-            ((JsonObject)template.Constants["system"]!)[systemConstant] = value;
+            foreach (var (name, value) in systemConstants)
+            {
+                ((JsonObject)template.Constants["system"]!)[name] = value;
+            }
             return template;
         }
         return new ReferenceConfig
@@ -165,9 +170,18 @@ public sealed class ReferenceConfig
                     ["closed-club"] = Template("private"),
                     ["lingering"] = Template("open", sessionEmptyTimeout: 60_000),
                     ["brief"] = Unset(Template("open", reservedRemovalTimeout: 1_000), "sessionEmptyTimeout"),
-                    ["owners"] = With(Template("open"), "capabilities", new JsonObject { ["hasOwners"] = true }),
-                    ["short-timers"] = With(With(Template("open"), "inactiveRemovalTimeout", 1_000), "readyRemovalTimeout", 1_000),
-                    ["crowd"] = With(With(Template("open"), "maxMembersCount", 1_000), "capabilities", new JsonObject { ["large"] = true }),
+                    ["owners"] = With(Template("open"), ("capabilities", new JsonObject { ["hasOwners"] = true })),
+                    ["short-timers"] = With(Template("open"), ("inactiveRemovalTimeout", 1_000), ("readyRemovalTimeout", 1_000)),
+                    ["crowd"] = With(Template("open"), ("maxMembersCount", 1_000), ("capabilities", new JsonObject { ["large"] = true })),
+                    // Member initialization: two initializing members to start, joinTimeout 1 s, evaluated by the title.
+                    ["initialization"] = With(Template("open"),
+                        ("memberInitialization", new JsonObject { ["joinTimeout"] = 1_000, ["externalEvaluation"] = true, ["membersNeededToStart"] = 2 })),
+                    // QoS: peer to host, latency measured, host candidates ranked by latency.
+                    ["qos"] = With(Template("open"),
+                        ("capabilities", new JsonObject { ["connectivity"] = true }),
+                        ("metrics", new JsonObject { ["latency"] = true, ["bandwidthDown"] = true, ["bandwidthUp"] = true }),
+                        ("memberInitialization", new JsonObject { ["joinTimeout"] = 5_000, ["measurementTimeout"] = 5_000, ["externalEvaluation"] = false, ["membersNeededToStart"] = 2 }),
+                        ("peerToHostRequirements", new JsonObject { ["latencyMaximum"] = 250, ["bandwidthDownMinimum"] = 1_000, ["bandwidthUpMinimum"] = 100, ["hostSelectionMetric"] = "latency" })),
                 },
             },
             Identities =

@@ -169,6 +169,16 @@ public static class ReferenceReadings
         Switch("LARGE-ME-ONLY",
             ("400", "a write setting a field large sessions do not support (turn, host, joinRestriction other than none ...) gets 400"),
             ("409", "a write setting a field large sessions do not support gets 409, like a change to another member")),
+        Switch("INIT-QOS-HOST-CANDIDATES",
+            ("meeting-requirements", "hostCandidates lists only the members whose measurements meet peerToHostRequirements"),
+            ("every-member", "hostCandidates lists every measured member, ranked by hostSelectionMetric alone")),
+        Switch("INIT-HOST-SELECTION-METRIC",
+            ("toward-candidate", "a candidate is ranked (and judged) by the measurements the other members uploaded toward its device token"),
+            ("from-candidate", "a candidate is ranked (and judged) by its own measurements toward the other members")),
+        Switch("INIT-SUCCEEDED-EVALUATING",
+            ("400", "initializationSucceeded written while the stage is not evaluating gets 400"),
+            ("409", "initializationSucceeded written while the stage is not evaluating gets 409"),
+            ("dropped", "initializationSucceeded written while the stage is not evaluating is dropped: the write succeeds and nothing changes")),
         Switch("RESP-TIMESTAMP-FORMAT",
             ("seven-digits", "timestamps have seven fractional digits"),
             ("any-iso-utc", "timestamps are whole seconds")),
@@ -188,6 +198,9 @@ public static class ReferenceReadings
         Switch("CONTRACT-VERSION-ECHO",
             ("template-version", "answers report and use the template's contract version"),
             ("request-version", "answers report the request's contract version and, for 104 and 105, use their names (timeouts, managedInitialization)")),
+        Switch("RESP-INITIALIZING-SHAPE",
+            ("episode-kept", "when episode 1 fails (initializing.stage failed) its members keep initializationEpisode"),
+            ("episode-removed", "when episode 1 fails its members lose initializationEpisode, as when an episode ends")),
     ];
 
     /// <summary>Every requirement's reference reading: what the server does by default.</summary>

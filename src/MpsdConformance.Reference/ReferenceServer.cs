@@ -168,6 +168,8 @@ public sealed class ReferenceServer : IAsyncDisposable
                 system["capabilities"]?[name] is JsonValue flag && flag.TryGetValue(out bool on) && on;
             var shortTimers = Numbers.AsLong(system["inactiveRemovalTimeout"]) is > 0 and <= 5_000;
             var role = Capability(system, "large") ? "large"
+                : system["memberInitialization"] is not null || system["managedInitialization"] is not null
+                    ? system["peerToHostRequirements"] is not null ? "qos" : "initialization"
                 : visibility != "open" ? visibility
                 : Capability(system, "hasOwners") ? "owners"
                 : emptyTimeout is null or > 0 ? "lingering"

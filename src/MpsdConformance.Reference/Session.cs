@@ -93,8 +93,12 @@ internal sealed class Session
     /// <summary>The xuid of the user who created the session, if one did: the first owner of a hasOwners session (see <see cref="Ownership"/>).</summary>
     public string? Creator { get; init; }
 
+    /// <summary>Member initialization: the running episode, members' episodes and failures, host candidates.</summary>
+    public InitializationState Init { get; set; } = new();
+
     public Session Clone() => new()
     {
+        Init = Init.Clone(),
         Readings = Readings,
         Creator = Creator,
         Scid = Scid,
@@ -190,6 +194,7 @@ internal sealed class Session
             ["m"] = members,
             ["n"] = NextIndex,
             ["s"] = servers,
+            ["i"] = Init.Fingerprint(),
         }.ToJsonString();
     }
 }

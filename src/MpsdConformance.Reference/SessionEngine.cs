@@ -79,6 +79,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                 // PRIVILEGE-403, join-too: joining someone else's session needs the privilege as creating one does.
                 throw new MpsdError(403, "joining a session needs the multiplayer privilege, which this user has not got");
             }
+            Initialization.AfterWrite(live, next, creating, now);
             Ownership.CheckPolicies(next);
             if (creating)
             {
@@ -192,6 +193,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                     _ => throw new MpsdError(404, missing),
                 };
             }
+            Initialization.AfterWrite(live, next, creating: false, now);
             if (Ownership.Reconcile(next))
             {
                 return (null, EndedByOwnership(next, now));
@@ -283,6 +285,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             {
                 throw new MpsdError(readings.KeywordsOnPrivateStatus, "/properties/system/keywords: keywords cannot be set on a private session");
             }
+            Initialization.Decide(next, properties, now);
             MergeRules.MergeBag(next.Properties, properties, member: false, readings);
         }
         if (body["members"] is JsonObject members)

@@ -18,16 +18,20 @@ internal static class SessionJson
         var due = new List<DateTimeOffset>();
         if (session.Timeout("reservedRemovalTimeout", Timers.DefaultReservedRemovalMs) is { } reservedMs)
         {
-            due.AddRange(session.Members.Values.Where(m => m.Reserved).Select(m => m.JoinTime.AddMilliseconds(reservedMs)));
+            due.AddRange(session.Members.Values.Where(m => m.Reserved && !Initialization.Exempt(session, m)).Select(m => m.JoinTime.AddMilliseconds(reservedMs)));
         }
         if (session.Timeout("readyRemovalTimeout", Timers.DefaultReadyRemovalMs) is { } readyMs)
         {
-            due.AddRange(session.Members.Values.Where(m => m.ReadySince is not null).Select(m => m.ReadySince!.Value.AddMilliseconds(readyMs)));
+            due.AddRange(session.Members.Values.Where(m => m.ReadySince is not null && !Initialization.Exempt(session, m)).Select(m => m.ReadySince!.Value.AddMilliseconds(readyMs)));
         }
         due.AddRange(Timers.InactiveDues(session));
         if (session.Members.Count == 0 && session.EmptySince is { } since && session.EmptyTimeout is { } emptyMs)
         {
             due.Add(since.AddMilliseconds(emptyMs));
+        }
+        if (Initialization.Deadline(session) is { } stageEnds)
+        {
+            due.Add(stageEnds);
         }
         return due.Count == 0 ? null : due.Min();
     }
@@ -84,6 +88,7 @@ internal static class SessionJson
             {
                 node["turn"] = true;
             }
+            Initialization.RenderMember(session, member.Index, node);
             var link = i + 1;
             while (skipReserved && link < order.Count && session.Members[order[link]].Reserved)
             {
@@ -128,6 +133,7 @@ internal static class SessionJson
         {
             document["nextTimer"] = Timestamp(next, readings);
         }
+        Initialization.Render(session, document, readings);
         var constants = Xuids(session.Constants.DeepClone(), readings);
         document["constants"] = version < 107 ? ContractNames.To104((JsonObject)constants!) : constants;
         document["properties"] = session.Properties.DeepClone();

@@ -57,13 +57,14 @@ internal static class Timers
         {
             return null;
         }
+        current = Initialization.ApplyDue(current, now) ?? current;
         var reservedTimeout = current.Timeout("reservedRemovalTimeout", DefaultReservedRemovalMs) * (Faults.Active(FaultKind.ReservedTimeoutInSeconds) ? 1000 : 1);
         var expired = reservedTimeout is { } ms
-            ? current.Members.Values.Where(m => m.Reserved && m.JoinTime.AddMilliseconds(ms) <= now).ToList()
+            ? current.Members.Values.Where(m => m.Reserved && !Initialization.Exempt(current, m) && m.JoinTime.AddMilliseconds(ms) <= now).ToList()
             : [];
         var readyTimeout = current.Timeout("readyRemovalTimeout", DefaultReadyRemovalMs);
         var readyTooLong = readyTimeout is { } readyMs && !Faults.Active(FaultKind.ReadyTimerIgnored)
-            ? current.Members.Values.Where(m => m.ReadySince is { } since && since.AddMilliseconds(readyMs) <= now).ToList()
+            ? current.Members.Values.Where(m => m.ReadySince is { } since && !Initialization.Exempt(current, m) && since.AddMilliseconds(readyMs) <= now).ToList()
             : [];
         var emptyTimeout = current.EmptyTimeout;
         if (expired.Count == 0 && readyTooLong.Count == 0 && !InactiveTooLong(current, now).Any()

@@ -90,8 +90,10 @@ public class Ambiguities : Scenario
 
     [Test, Requirement("CONST-MEMBER-INIT-SHAPE")]
     public async Task MembersNeededToStartZero_GetsADocumentedReading() =>
+        // Alice initializes, so that membersNeededToStart 1 is met (a create short of it is INIT-MEMBERS-NEEDED-400's 400).
         await SystemConstantReading("CONST-MEMBER-INIT-SHAPE", "memberInitialization",
-            new JsonObject { ["membersNeededToStart"] = 1 }, new JsonObject { ["membersNeededToStart"] = 0 }, "zero-allowed", "one-minimum");
+            new JsonObject { ["membersNeededToStart"] = 1 }, new JsonObject { ["membersNeededToStart"] = 0 }, "zero-allowed", "one-minimum",
+            me => me.Constants(c => c.System("initialize", true)));
 
     [Test, Requirement("CONST-HOST-METRIC-VALUES")]
     public async Task HostSelectionMetricBandwidth_GetsADocumentedReading() =>
@@ -274,13 +276,14 @@ public class Ambiguities : Scenario
     /// Creates a session with the system constant <paramref name="name"/> at a value every reading accepts, then at
     /// the value the readings disagree on, and records which reading the target took.
     /// </summary>
-    private static async Task SystemConstantReading(string requirement, string name, JsonNode plain, JsonNode disputed, string acceptedReading, string refusedReading)
+    private static async Task SystemConstantReading(string requirement, string name, JsonNode plain, JsonNode disputed, string acceptedReading, string refusedReading,
+        Action<SessionRequest.Member>? me = null)
     {
-        if ((await CreateWithSystemConstant(name, plain)).Reply.Status is var baseline && baseline != HttpStatusCode.Created)
+        if ((await CreateWithSystemConstant(name, plain, me)).Reply.Status is var baseline && baseline != HttpStatusCode.Created)
         {
             Assert.Inconclusive($"the open template refuses constants.system.{name} {plain.ToJsonString()} ({(int)baseline}), so {disputed.ToJsonString()} cannot be judged");
         }
-        var (_, reply) = await CreateWithSystemConstant(name, disputed);
+        var (_, reply) = await CreateWithSystemConstant(name, disputed, me);
         AcceptedOr400(reply, $"a create with constants.system.{name} {disputed.ToJsonString()} (the docs disagree whether it is allowed)",
             HttpStatusCode.Created, requirement, acceptedReading, refusedReading);
     }
@@ -296,14 +299,14 @@ public class Ambiguities : Scenario
         return status == accepted;
     }
 
-    /// <summary>Alice creates a new session of the open template, joining it, with the session constant <c>system.{name}</c>.</summary>
-    private static async Task<(SessionRef Session, MpsdResponse Reply)> CreateWithSystemConstant(string name, JsonNode value)
+    /// <summary>Alice creates a new session of the open template, joining it (with what <paramref name="me"/> writes), with the session constant <c>system.{name}</c>.</summary>
+    private static async Task<(SessionRef Session, MpsdResponse Reply)> CreateWithSystemConstant(string name, JsonNode value, Action<SessionRequest.Member>? me = null)
     {
         var session = T.NewSession();
         var reply = await T.Put(Alice, session, SessionRequest.Create()
             .Constants(c => c
                 .System(name, value))
-            .Me(Alice));
+            .Me(Alice, me));
         return (session, reply);
     }
 

@@ -51,7 +51,7 @@ public class SpecialTemplates : Scenario
         Expect.Status(reserve, HttpStatusCode.Conflict, "large sessions refuse reservations");
     }
 
-    [Test, Requirement("INIT-MEMBERS-NEEDED-400", "RESP-INITIALIZING-SHAPE")]
+    [Test, Requirement("INIT-MEMBERS-NEEDED-400")]
     public async Task CreateShortOfMembersNeededToStart_Gets400()
     {
         var role = RequireTemplate("initialization"); // memberInitialization with membersNeededToStart >= 2
@@ -60,5 +60,6 @@ public class SpecialTemplates : Scenario
             .Constants(c => c
                 .System("initialize", true))));
         Expect.Status(reply, HttpStatusCode.BadRequest, "a create with fewer initializing members than membersNeededToStart");
+        await ExpectGone(session, "the refused create stored nothing");
     }
 }
