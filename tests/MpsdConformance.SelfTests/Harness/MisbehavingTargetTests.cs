@@ -130,7 +130,9 @@ public class MisbehavingTargetTests
         var exchanges = ScenarioState.Current!.Exchanges;
         Assert.Multiple(() =>
         {
-            Assert.That(burst.RefusedAt, Is.EqualTo(21), "dave's 21st request goes past his limit of 20");
+            // The burst sends waves of 8 at once, so which request of the third wave arrives 21st is up to the scheduler.
+            Assert.That(burst.RefusedAt, Is.InRange(17, 24), "the first refusal comes in the wave that holds dave's 21st request");
+            Assert.That(burst.Statuses.Count(s => s == 204), Is.EqualTo(20), "exactly dave's limit of 20 requests went through");
             Assert.That(burst.FirstRefusal?.Status, Is.EqualTo((HttpStatusCode)429));
             Assert.That(burst.Statuses, Has.Count.InRange(21, 28), "the burst stops after the wave of the first refusal");
             Assert.That(calls, Is.EqualTo(burst.Statuses.Count), "no request was retried");
