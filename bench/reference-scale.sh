@@ -119,9 +119,10 @@ import json; p=json.load(open('$work/$label-profile.json')); print(p['baseUrl'],
   sleep 5 # settle: background GC and decommit
   rss1="$(rss_kb "$pid")"
   # Verify by count: the 201s above, and a sample of the names read back (200 each); the JSON size of a session.
-  python3 - "$base$path/s-" "$auth" "$sessions" "$threads" >"$work/$label-sample.txt" <<'PY'
-import random, sys, urllib.error, urllib.request
-base, auth, total, threads = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+  AUTH="$auth" python3 - "$base$path/s-" "$sessions" "$threads" >"$work/$label-sample.txt" <<'PY'
+import os, random, sys, urllib.error, urllib.request
+base, total, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+auth = os.environ["AUTH"]
 names = []
 for t in range(threads):
     quota = total // threads + (1 if t < total % threads else 0)
