@@ -26,11 +26,22 @@ internal static class MergeRules
     internal static void FillDefaults(JsonObject constants, Readings readings)
     {
         var system = Bags.System(constants);
-        if (!system.ContainsKey("inactiveRemovalTimeout") && !system.ContainsKey("timeouts"))
+        if (LacksDefaults(system))
         {
             system["inactiveRemovalTimeout"] = readings.DefaultInactiveRemovalTimeout;
         }
     }
+
+    /// <summary>The same for a session, whose constants are copied only when a default is missing (they may be a template's, shared).</summary>
+    internal static void FillDefaults(Session session, Readings readings)
+    {
+        if (LacksDefaults(session.ConstantsSystemView))
+        {
+            FillDefaults(session.Constants, readings);
+        }
+    }
+
+    private static bool LacksDefaults(JsonObject system) => !system.ContainsKey("inactiveRemovalTimeout") && !system.ContainsKey("timeouts");
 
     /// <summary>
     /// Constants: identical values are accepted (a 409 when <paramref name="identicalConflicts"/>), a different

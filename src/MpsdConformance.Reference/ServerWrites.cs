@@ -55,7 +55,7 @@ internal static class ServerWrites
 
     /// <summary>The device token of a member who uploaded a secure device address.</summary>
     internal static string? DeviceToken(Member member) =>
-        member.Properties["system"]?["secureDeviceAddress"] is JsonValue v && v.TryGetValue(out string? address) && address.Length > 0
+        member.SystemProperty("secureDeviceAddress") is JsonValue v && v.TryGetValue(out string? address) && address.Length > 0
             ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(address)))[..16].ToLowerInvariant()
             : null;
 }

@@ -10,9 +10,11 @@ internal sealed class Member
 
     public required string Xuid { get; init; }
 
-    public JsonObject Constants { get; set; } = Bags.Empty();
+    /// <summary>The member's constants, to write to: a frozen bag is copied first (see <see cref="StoredBag"/>).</summary>
+    public JsonObject Constants { get => StoredBag.Writable(ref _constants); set => _constants = value; }
 
-    public JsonObject Properties { get; set; } = Bags.Empty();
+    /// <summary>The member's properties, to write to: a frozen bag is copied first (see <see cref="StoredBag"/>).</summary>
+    public JsonObject Properties { get => StoredBag.Writable(ref _properties); set => _properties = value; }
 
     public bool Reserved { get; set; }
 
@@ -37,14 +39,20 @@ internal sealed class Member
     /// <summary>True once the member has been active or ready (TIMER-INACTIVE-REMOVAL's after-activity reading).</summary>
     public bool WasActive { get; set; }
 
-    private bool Flag(string name) => Properties["system"]?[name] is JsonValue flag && flag.TryGetValue(out bool on) && on;
+    private bool Flag(string name) => SystemProperty(name) is JsonValue flag && flag.TryGetValue(out bool on) && on;
+
+    /// <summary>properties.system.NAME to read, never to change, or null.</summary>
+    internal JsonNode? SystemProperty(string name) => StoredBag.SystemValue(_properties, name);
+
+    private object _constants = StoredBag.Empty;
+    private object _properties = StoredBag.Empty;
 
     public Member Clone() => new()
     {
         Index = Index,
         Xuid = Xuid,
-        Constants = (JsonObject)Constants.DeepClone(),
-        Properties = (JsonObject)Properties.DeepClone(),
+        _constants = StoredBag.ForClone(_constants),
+        _properties = StoredBag.ForClone(_properties),
         Reserved = Reserved,
         JoinTime = JoinTime,
         Gamertag = Gamertag,
@@ -52,6 +60,19 @@ internal sealed class Member
         InactiveSince = InactiveSince,
         WasActive = WasActive,
     };
+
+    /// <summary>A copy of the constants that the caller owns.</summary>
+    internal JsonObject CopyOfConstants() => StoredBag.Copy(_constants);
+
+    /// <summary>A copy of the properties that the caller owns.</summary>
+    internal JsonObject CopyOfProperties() => StoredBag.Copy(_properties);
+
+    /// <summary>As the session is stored: its bags frozen to compact UTF-8.</summary>
+    internal void Freeze()
+    {
+        StoredBag.Freeze(ref _constants);
+        StoredBag.Freeze(ref _properties);
+    }
 }
 
 /// <summary>One stored session. Mutated only under its slot's lock, and only on a clone until committed.</summary>
@@ -65,15 +86,18 @@ internal sealed class Session
 
     public int ContractVersion { get; init; } = 107;
 
-    public JsonObject Constants { get; set; } = Bags.Empty();
+    /// <summary>The session's constants, to write to: a frozen or shared bag is copied first (see <see cref="StoredBag"/>).</summary>
+    public JsonObject Constants { get => StoredBag.Writable(ref _constants); set => _constants = value; }
 
-    public JsonObject Properties { get; set; } = Bags.Empty();
+    /// <summary>The session's properties, to write to: a frozen bag is copied first (see <see cref="StoredBag"/>).</summary>
+    public JsonObject Properties { get => StoredBag.Writable(ref _properties); set => _properties = value; }
 
     public SortedDictionary<int, Member> Members { get; set; } = [];
 
     public int NextIndex { get; set; }
 
-    public SortedDictionary<string, JsonObject> Servers { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The servers, to write to (made on first use: most sessions have none).</summary>
+    public SortedDictionary<string, JsonObject> Servers { get => _servers ??= new(StringComparer.Ordinal); set => _servers = value; }
 
     public Guid CorrelationId { get; set; } = Guid.NewGuid();
 
@@ -96,6 +120,13 @@ internal sealed class Session
     /// <summary>Member initialization: the running episode, members' episodes and failures, host candidates.</summary>
     public InitializationState Init { get; set; } = new();
 
+    /// <summary>Constants shared with other sessions (a template's), never written: the first write copies them.</summary>
+    internal SharedBag SharedConstants { init => _constants = value; }
+
+    private object _constants = StoredBag.Empty;
+    private object _properties = StoredBag.Empty;
+    private SortedDictionary<string, JsonObject>? _servers;
+
     public Session Clone() => new()
     {
         Init = Init.Clone(),
@@ -105,11 +136,11 @@ internal sealed class Session
         Template = Template,
         Name = Name,
         ContractVersion = ContractVersion,
-        Constants = (JsonObject)Constants.DeepClone(),
-        Properties = (JsonObject)Properties.DeepClone(),
+        _constants = StoredBag.ForClone(_constants),
+        _properties = StoredBag.ForClone(_properties),
         Members = new SortedDictionary<int, Member>(Members.ToDictionary(kv => kv.Key, kv => kv.Value.Clone())),
         NextIndex = NextIndex,
-        Servers = new SortedDictionary<string, JsonObject>(Servers.ToDictionary(kv => kv.Key, kv => (JsonObject)kv.Value.DeepClone()), StringComparer.Ordinal),
+        _servers = _servers is { Count: > 0 } ? new SortedDictionary<string, JsonObject>(_servers.ToDictionary(kv => kv.Key, kv => (JsonObject)kv.Value.DeepClone()), StringComparer.Ordinal) : null,
         CorrelationId = CorrelationId,
         Branch = Branch,
         ChangeNumber = ChangeNumber,
@@ -120,9 +151,42 @@ internal sealed class Session
 
     public JsonObject ConstantsSystem => Bags.System(Constants);
 
-    public int MaxMembers => (int)(Numbers.AsLong(ConstantsSystem["maxMembersCount"]) ?? 100);
+    /// <summary>constants.system to read, never to change (the template's may be shared by every session made from it).</summary>
+    internal JsonObject ConstantsSystemView => StoredBag.ReadOften(_constants)["system"] as JsonObject ?? [];
 
-    public string Visibility => (ConstantsSystem["visibility"]?.GetValue<string>() ?? "open").ToLowerInvariant();
+    /// <summary>properties.system.NAME to read, never to change, or null.</summary>
+    internal JsonNode? SystemProperty(string name) => StoredBag.SystemValue(_properties, name);
+
+    /// <summary>The servers to read, never to change.</summary>
+    internal IEnumerable<KeyValuePair<string, JsonObject>> ServersView => _servers ?? [];
+
+    /// <summary>A copy of the constants that the caller owns.</summary>
+    internal JsonObject CopyOfConstants() => StoredBag.Copy(_constants);
+
+    /// <summary>A copy of the properties that the caller owns.</summary>
+    internal JsonObject CopyOfProperties() => StoredBag.Copy(_properties);
+
+    /// <summary>
+    /// As the session is stored (it never changes again): its bags and its members' frozen to compact UTF-8, which
+    /// later versions share until a write copies them; no servers, no dictionary.
+    /// </summary>
+    internal void Freeze()
+    {
+        StoredBag.Freeze(ref _constants);
+        StoredBag.Freeze(ref _properties);
+        foreach (var member in Members.Values)
+        {
+            member.Freeze();
+        }
+        if (_servers is { Count: 0 })
+        {
+            _servers = null;
+        }
+    }
+
+    public int MaxMembers => (int)(Numbers.AsLong(ConstantsSystemView["maxMembersCount"]) ?? 100);
+
+    public string Visibility => (ConstantsSystemView["visibility"]?.GetValue<string>() ?? "open").ToLowerInvariant();
 
     public Member? MemberByXuid(string xuid) => Members.Values.FirstOrDefault(m => m.Xuid == xuid);
 
@@ -133,7 +197,7 @@ internal sealed class Session
     public bool IsLarge => ConstantsSystem["capabilities"]?["large"] is JsonValue flag && flag.TryGetValue(out bool large) && large;
 
     /// <summary>True when constants.system.capabilities.hasOwners is true.</summary>
-    public bool HasOwners => ConstantsSystem["capabilities"]?["hasOwners"] is JsonValue flag && flag.TryGetValue(out bool hasOwners) && hasOwners;
+    public bool HasOwners => ConstantsSystemView["capabilities"]?["hasOwners"] is JsonValue flag && flag.TryGetValue(out bool hasOwners) && hasOwners;
 
     /// <summary>
     /// A timeout constant in ms: null when unset-as-null (never), the default when absent. A session created with
@@ -141,15 +205,15 @@ internal sealed class Session
     /// </summary>
     public long? Timeout(string name, long? defaultMs)
     {
-        if (ConstantsSystem.TryGetPropertyValue(name, out var node)
-            || (ConstantsSystem["timeouts"] is JsonObject timeouts && ContractNames.TimeoutName104(name) is { } name104 && timeouts.TryGetPropertyValue(name104, out node)))
+        if (ConstantsSystemView.TryGetPropertyValue(name, out var node)
+            || (ConstantsSystemView["timeouts"] is JsonObject timeouts && ContractNames.TimeoutName104(name) is { } name104 && timeouts.TryGetPropertyValue(name104, out node)))
         {
             return Numbers.AsLong(node);
         }
         return defaultMs;
     }
 
-    private string? _fingerprint;
+    private UInt128? _fingerprint;
     private byte[]? _rendered;
 
     /// <summary>
@@ -166,10 +230,13 @@ internal sealed class Session
                 ? _rendered ??= System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this).ToJsonString())
                 : System.Text.Encoding.UTF8.GetBytes(SessionJson.Render(this, contractVersion).ToJsonString());
 
-    /// <summary>The state that defines the session (no counters or times): equal before and after means nothing changed.</summary>
-    public string Fingerprint() => _fingerprint ??= ComputeFingerprint();
+    /// <summary>
+    /// The state that defines the session (no counters or times), as a digest of its JSON text: equal before and
+    /// after means nothing changed.
+    /// </summary>
+    public UInt128 Fingerprint() => _fingerprint ??= StoredBag.Digest(ComputeFingerprint());
 
-    private string ComputeFingerprint()
+    private JsonObject ComputeFingerprint()
     {
         var members = new JsonObject();
         foreach (var (index, m) in Members)
@@ -177,25 +244,25 @@ internal sealed class Session
             members[index.ToString(CultureInfo.InvariantCulture)] = new JsonObject
             {
                 ["x"] = m.Xuid,
-                ["c"] = m.Constants.DeepClone(),
-                ["p"] = m.Properties.DeepClone(),
+                ["c"] = m.CopyOfConstants(),
+                ["p"] = m.CopyOfProperties(),
                 ["r"] = m.Reserved,
             };
         }
         var servers = new JsonObject();
-        foreach (var (name, server) in Servers)
+        foreach (var (name, server) in ServersView)
         {
             servers[name] = server.DeepClone();
         }
         return new JsonObject
         {
-            ["c"] = Constants.DeepClone(),
-            ["p"] = Properties.DeepClone(),
+            ["c"] = CopyOfConstants(),
+            ["p"] = CopyOfProperties(),
             ["m"] = members,
             ["n"] = NextIndex,
             ["s"] = servers,
             ["i"] = Init.Fingerprint(),
-        }.ToJsonString();
+        };
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
 namespace MpsdConformance.Reference;
@@ -17,6 +18,9 @@ internal sealed record Conditions(string? IfMatch, string? IfNoneMatch);
 /// </summary>
 internal sealed class SessionEngine(SessionStore store, TimeProvider time, int retryAfterSeconds, Readings readings)
 {
+    // Per template (a configuration's, or one made for a request): its normalized constants, frozen once and shared.
+    private readonly ConditionalWeakTable<TemplateConfig, TemplateConstants> _templateConstants = new();
+
     public int RetryAfterSeconds { get; } = retryAfterSeconds;
 
     public Outcome Get(SessionKey key, Principal principal, string? ifNoneMatch) =>
@@ -67,7 +71,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
                 Faults.CheckUpdate(live, body);
             }
             var creating = live is null;
-            var next = live?.Clone() ?? NewSession(names, template, principal, now);
+            var next = live?.Clone() ?? NewSession(names, template, principal, now, bringsConstants: body["constants"] is JsonObject);
             if (creating && body["constants"] is JsonObject && Faults.Active(FaultKind.TemplateConstantsDropped))
             {
                 next.Constants = Bags.Empty();
@@ -246,18 +250,35 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
             }
         }, () => new Outcome(503, Text: "too many sessions stored; retry later", Now: time.GetUtcNow()));
 
-    private Session NewSession((string Scid, string Template, string Name) names, TemplateConfig template, Principal creator, DateTimeOffset now) => new()
+    /// <summary>
+    /// A new session starts with its template's constants, shared with every session made from the template until a
+    /// write copies them: with the defaults filled in, unless the creating body brings constants (they merge first).
+    /// </summary>
+    private Session NewSession((string Scid, string Template, string Name) names, TemplateConfig template, Principal creator, DateTimeOffset now,
+        bool bringsConstants) => new()
     {
         Scid = names.Scid,
         Template = names.Template,
         Name = names.Name,
         ContractVersion = template.ContractVersion,
-        Constants = MergeRules.Normalize((JsonObject)template.Constants.DeepClone()),
+        SharedConstants = bringsConstants ? TemplateConstantsOf(template).AsWritten : TemplateConstantsOf(template).WithDefaults,
         StartTime = now,
         NextIndex = readings.FirstMemberIndex,
         Readings = readings,
         Creator = creator.Xuid,
     };
+
+    private TemplateConstants TemplateConstantsOf(TemplateConfig template) =>
+        _templateConstants.GetValue(template, t =>
+        {
+            var asWritten = MergeRules.Normalize((JsonObject)t.Constants.DeepClone());
+            var withDefaults = (JsonObject)asWritten.DeepClone();
+            MergeRules.FillDefaults(withDefaults, readings);
+            return new TemplateConstants(new SharedBag(asWritten), new SharedBag(withDefaults));
+        });
+
+    /// <summary>A template's constants as written (normalized), and with the defaults a new session shows filled in.</summary>
+    private sealed record TemplateConstants(SharedBag AsWritten, SharedBag WithDefaults);
 
     /// <summary>Applies a request body section by section, in the documented order, to the clone.</summary>
     private void Apply(Session next, JsonObject body, Principal principal, bool creating, DateTimeOffset now)
@@ -275,7 +296,7 @@ internal sealed class SessionEngine(SessionStore store, TimeProvider time, int r
         }
         if (creating)
         {
-            MergeRules.FillDefaults(next.Constants, readings);
+            MergeRules.FillDefaults(next, readings);
         }
         LargeSessions.CheckWrite(next, body);
         if (body["properties"] is JsonObject properties)

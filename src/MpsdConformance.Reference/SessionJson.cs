@@ -48,7 +48,7 @@ internal static class SessionJson
     public static JsonObject Render(Session session, int? contractVersion = null, string? viewer = null)
     {
         var readings = session.Readings;
-        var turn = session.Properties["system"]?["turn"] is JsonArray turns
+        var turn = session.SystemProperty("turn") is JsonArray turns
             ? turns.Select(t => (int)(Numbers.AsLong(t) ?? -1)).ToHashSet()
             : [];
         var members = new JsonObject();
@@ -65,8 +65,8 @@ internal static class SessionJson
             }
             var node = new JsonObject
             {
-                ["constants"] = Xuids(member.Constants.DeepClone(), readings),
-                ["properties"] = member.Properties.DeepClone(),
+                ["constants"] = Xuids(member.CopyOfConstants(), readings),
+                ["properties"] = member.CopyOfProperties(),
             };
             if (!member.Reserved && member.Gamertag is not null)
             {
@@ -114,7 +114,7 @@ internal static class SessionJson
             members[Faults.Active(FaultKind.MemberKeysZeroPadded) ? member.Index.ToString("00", CultureInfo.InvariantCulture) : member.Index.ToString(CultureInfo.InvariantCulture)] = node;
         }
         var servers = new JsonObject();
-        foreach (var (name, server) in session.Servers)
+        foreach (var (name, server) in session.ServersView)
         {
             servers[name] = server.DeepClone();
         }
@@ -134,9 +134,9 @@ internal static class SessionJson
             document["nextTimer"] = Timestamp(next, readings);
         }
         Initialization.Render(session, document, readings);
-        var constants = Xuids(session.Constants.DeepClone(), readings);
+        var constants = Xuids(session.CopyOfConstants(), readings);
         document["constants"] = version < 107 ? ContractNames.To104((JsonObject)constants!) : constants;
-        document["properties"] = session.Properties.DeepClone();
+        document["properties"] = session.CopyOfProperties();
         Faults.BreakProperties(document["properties"]!.AsObject());
         if (Faults.Active(FaultKind.EmptyPropertiesSystemOmitted) && document["properties"]!["system"] is JsonObject { Count: 0 })
         {

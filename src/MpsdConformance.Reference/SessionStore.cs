@@ -59,6 +59,10 @@ internal sealed class SessionStore(int maxSessions)
                 {
                     Interlocked.Decrement(ref _sessions);
                 }
+                if (keep is not null && !ReferenceEquals(keep, before))
+                {
+                    keep.Freeze(); // stored, it never changes again: its bags shrink to compact UTF-8
+                }
                 slot.Current = keep;
                 if (keep is null)
                 {
