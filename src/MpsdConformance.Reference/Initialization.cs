@@ -77,7 +77,7 @@ internal static class Initialization
 
         public static Settings? Of(Session session)
         {
-            var system = session.ConstantsSystem;
+            var system = session.ConstantsSystemView; // read only: a stored session keeps its compact form
             // Contract 107: memberInitialization with its defaults; 104/105: managedInitialization, autoEvaluate (default false) the other way round.
             var (init, contract104) = system["memberInitialization"] is JsonObject m ? (m, false)
                 : system["managedInitialization"] is JsonObject managed ? (managed, true)
@@ -424,13 +424,12 @@ internal static class Initialization
     private static IEnumerable<Member> EpisodeMembers(Session session) =>
         session.Members.Values.Where(m => session.Init.Episodes.TryGetValue(m.Index, out var episode) && episode == session.Init.Episode);
 
-    private static bool Initializes(Member member) => Flag(member.Constants["system"]?["initialize"]);
+    private static bool Initializes(Member member) => Flag(member.SystemConstant("initialize"));
 
     private static bool Uploaded(Member member, Settings settings)
     {
-        var system = member.Properties["system"];
-        return (!settings.NeedsMeasurements || system?["measurements"] is JsonObject)
-            && (!settings.NeedsServerMeasurements || system?["serverMeasurements"] is JsonObject);
+        return (!settings.NeedsMeasurements || member.SystemProperty("measurements") is JsonObject)
+            && (!settings.NeedsServerMeasurements || member.SystemProperty("serverMeasurements") is JsonObject);
     }
 
     /// <summary>A member whose initializationGroup (or group) names a member that failed or is gone fails too, with "group".</summary>
@@ -564,7 +563,7 @@ internal static class Initialization
 
     /// <summary>What <paramref name="member"/> measured toward the device <paramref name="token"/> (keys compared without case).</summary>
     private static JsonObject? Measurement(Member member, string token) =>
-        member.Properties["system"]?["measurements"] is JsonObject measurements
+        member.SystemProperty("measurements") is JsonObject measurements
             ? measurements.FirstOrDefault(kv => string.Equals(kv.Key, token, StringComparison.OrdinalIgnoreCase)).Value as JsonObject
             : null;
 

@@ -18,7 +18,7 @@ internal static class Ownership
 
     /// <summary>The owners' member indexes, as <c>properties.system.owners</c> holds them.</summary>
     internal static IReadOnlyList<int> Owners(Session session) =>
-        Bags.System(session.Properties)[OwnersKey] is JsonArray owners
+        session.SystemProperty(OwnersKey) is JsonArray owners
             ? owners.Select(o => Numbers.AsLong(o)).OfType<long>().Select(o => (int)o).ToList()
             : [];
 
@@ -86,7 +86,7 @@ internal static class Ownership
 
     // ownershipPolicies.migration: "oldest", or "endsession" (the default; any other value is refused by the schema).
     private static bool MigratesToOldest(Session session) =>
-        session.ConstantsSystem["ownershipPolicies"]?["migration"] is JsonValue migration
+        session.ConstantsSystemView["ownershipPolicies"]?["migration"] is JsonValue migration
         && migration.TryGetValue(out string? policy) && string.Equals(policy, "oldest", StringComparison.OrdinalIgnoreCase);
 
     private static void Write(Session next, IReadOnlyList<int> owners) =>

@@ -44,6 +44,9 @@ internal sealed class Member
     /// <summary>properties.system.NAME to read, never to change, or null.</summary>
     internal JsonNode? SystemProperty(string name) => StoredBag.SystemValue(_properties, name);
 
+    /// <summary>constants.system.NAME to read, never to change, or null.</summary>
+    internal JsonNode? SystemConstant(string name) => StoredBag.SystemValue(_constants, name);
+
     private object _constants = StoredBag.Empty;
     private object _properties = StoredBag.Empty;
 
@@ -194,7 +197,7 @@ internal sealed class Session
     public long? EmptyTimeout => Timeout("sessionEmptyTimeout", Readings.DefaultSessionEmptyTimeout);
 
     /// <summary>True when constants.system.capabilities.large is true: a large session (LARGE-ME-ONLY).</summary>
-    public bool IsLarge => ConstantsSystem["capabilities"]?["large"] is JsonValue flag && flag.TryGetValue(out bool large) && large;
+    public bool IsLarge => ConstantsSystemView["capabilities"]?["large"] is JsonValue flag && flag.TryGetValue(out bool large) && large;
 
     /// <summary>True when constants.system.capabilities.hasOwners is true.</summary>
     public bool HasOwners => ConstantsSystemView["capabilities"]?["hasOwners"] is JsonValue flag && flag.TryGetValue(out bool hasOwners) && hasOwners;
