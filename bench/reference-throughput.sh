@@ -6,15 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-10}"
 connections="${2:-64}"
-work="$(mktemp -d)"
-pids=()
-cleanup() { for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk; then
-  if [ "$(id -u)" = 0 ] && need apt-get; then apt-get install -y -qq wrk >/dev/null; else echo "bench: wrk is missing (Debian: apt-get install wrk)" >&2; exit 2; fi
-fi
+. "$root/bench/common.sh"
+install wrk wrk
 need java || { echo "bench: Java 17 is missing (Debian: apt-get install openjdk-17-jre-headless); WireMock needs it" >&2; exit 2; }
 need npm || { echo "bench: npm is missing (Debian: apt-get install nodejs npm); it installs WireMock" >&2; exit 2; }
 (cd "$root/bench" && { [ -d node_modules/wiremock ] || npm ci --no-audit --no-fund --loglevel=error; })

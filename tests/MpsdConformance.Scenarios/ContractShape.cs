@@ -104,17 +104,7 @@ public class ContractShape : Scenario
         {
             location = Roster.Pointer(after, sender) + location["/members/me".Length..];
         }
-        var now = JsonNodes.Resolve(after, location);
-        bool Dropped() => JsonNodes.Resolve(before, location) is var was && was.Found == now.Found && JsonNode.DeepEquals(was.Node, now.Node);
-        bool Stored() => now.Found && JsonNode.DeepEquals(now.Node, JsonNodes.Resolve(JsonNode.Parse(body), outcome.Location).Node);
-        return outcome.Effect switch
-        {
-            "removed" => !now.Found,
-            "dropped" => Dropped(),
-            "stored" => Stored(),
-            "dropped-or-kept" => Dropped() || Stored(),
-            _ => false,
-        };
+        return ShowsEffect(outcome.Effect, location, before, after, body, outcome.Location);
     }
 
     /// <summary>

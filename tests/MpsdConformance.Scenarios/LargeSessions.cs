@@ -212,18 +212,6 @@ public class LargeSessions : Scenario
     }
 
     /// <summary>Whether the stored large session shows <paramref name="outcome"/>'s effect (the caller's entry is keyed me).</summary>
-    private static bool Holds(AcceptedOutcome outcome, string body, JsonObject? before, JsonObject? after)
-    {
-        var now = JsonNodes.Resolve(after, outcome.Location);
-        bool Dropped() => JsonNodes.Resolve(before, outcome.Location) is var was && was.Found == now.Found && JsonNode.DeepEquals(was.Node, now.Node);
-        bool Stored() => now.Found && JsonNode.DeepEquals(now.Node, JsonNodes.Resolve(JsonNode.Parse(body), outcome.Location).Node);
-        return outcome.Effect switch
-        {
-            "removed" => !now.Found,
-            "dropped" => Dropped(),
-            "stored" => Stored(),
-            "dropped-or-kept" => Dropped() || Stored(),
-            _ => false,
-        };
-    }
+    private static bool Holds(AcceptedOutcome outcome, string body, JsonObject? before, JsonObject? after) =>
+        ShowsEffect(outcome.Effect, outcome.Location, before, after, body, outcome.Location);
 }

@@ -111,6 +111,26 @@ public abstract class Scenario
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="after"/> shows an accepted outcome's effect (removed, dropped, stored,
+    /// dropped-or-kept) at <paramref name="location"/>, compared with <paramref name="before"/> and with the value
+    /// the request <paramref name="body"/> held at <paramref name="bodyLocation"/>.
+    /// </summary>
+    protected static bool ShowsEffect(string effect, string location, JsonNode? before, JsonNode? after, string body, string bodyLocation)
+    {
+        var now = JsonNodes.Resolve(after, location);
+        bool Dropped() => JsonNodes.Resolve(before, location) is var was && was.Found == now.Found && JsonNode.DeepEquals(was.Node, now.Node);
+        bool Stored() => now.Found && JsonNode.DeepEquals(now.Node, JsonNodes.Resolve(JsonNode.Parse(body), bodyLocation).Node);
+        return effect switch
+        {
+            "removed" => !now.Found,
+            "dropped" => Dropped(),
+            "stored" => Stored(),
+            "dropped-or-kept" => Dropped() || Stored(),
+            _ => false,
+        };
+    }
+
     /// <summary><c>{"members":{"me":{...}}}</c> for <paramref name="who"/>, with what <paramref name="build"/> writes in the entry.</summary>
     protected static string Join(Identity who, Action<SessionRequest.Member>? build = null) => SessionRequest.Create().Me(who, build);
 
