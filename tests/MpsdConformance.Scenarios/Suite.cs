@@ -131,6 +131,22 @@ public abstract class Scenario
         };
     }
 
+    /// <summary>
+    /// <paramref name="owner"/> removes <paramref name="removed"/> (member <paramref name="index"/>) by index. Either
+    /// reading of MEMBER-DELETE-INDEX holds: 403 (service principals only) or the removal (owners too, per the
+    /// browse page); records which, and checks the roster follows.
+    /// </summary>
+    protected static async Task RemoveByIndexAsOwner(Identity owner, SessionRef session, Identity removed, int index, string who)
+    {
+        var reply = await T.DeleteMember(owner, session, index);
+        var status = Expect.StatusIn(reply, $"{who} removing another member by index (403: service principals only; allowed: owners too, per the browse page)",
+            HttpStatusCode.Forbidden, HttpStatusCode.OK, HttpStatusCode.NoContent);
+        Readings.Record("MEMBER-DELETE-INDEX", status == HttpStatusCode.Forbidden ? "service-principal" : "owners-too");
+        var after = await T.Get(owner, session);
+        Expect.Field(after, "/members", status == HttpStatusCode.Forbidden ? Roster.Includes(removed.Xuid) : Roster.Excludes(removed.Xuid),
+            status == HttpStatusCode.Forbidden ? "the refused removal changed nothing" : "the member is gone");
+    }
+
     /// <summary><c>{"members":{"me":{...}}}</c> for <paramref name="who"/>, with what <paramref name="build"/> writes in the entry.</summary>
     protected static string Join(Identity who, Action<SessionRequest.Member>? build = null) => SessionRequest.Create().Me(who, build);
 
