@@ -33,7 +33,7 @@ public static class Expect
     public static void Field(MpsdResponse response, string pointer, IResolveConstraint constraint, string why)
     {
         var lookup = response.Session is null
-            ? new JsonNodes.Lookup(false, null, "the response has no session document")
+            ? new JsonNodes.Lookup(false, null, response.WhyNoSession)
             : JsonNodes.Resolve(response.Session, pointer);
         Judge(JsonNodes.Natural(lookup.Node), constraint, $"at {pointer}", () => JsonNodes.Describe(lookup), response, why);
     }
@@ -82,7 +82,7 @@ public static class Expect
     /// <summary>The response carries a session document; returns it.</summary>
     public static JsonObject Session(MpsdResponse response, string why)
     {
-        Assert.That(response.Session, Is.Not.Null, () => Explain($"expected a session document (application/json): {why}", response));
+        Assert.That(response.Session, Is.Not.Null, () => Explain($"expected a session document (application/json): {why}\n{response.WhyNoSession}", response));
         return response.Session!;
     }
 

@@ -47,7 +47,7 @@ public sealed class RecordingHandler(Redactor redactor) : DelegatingHandler
             {
                 Keep(new Exchange(started, request.Method.Method, redactor.Redact(request.RequestUri!.ToString()), requestHeaders,
                     requestBody is null ? null : redactor.Redact(requestBody), null, null, [], null, clock.Elapsed.TotalMilliseconds,
-                    redactor.Redact(e.Message), caller ?? "?"));
+                    redactor.Redact(TargetUnreachableException.Why(e)), caller ?? "?"));
             }
             throw;
         }
@@ -62,7 +62,8 @@ public sealed class RecordingHandler(Redactor redactor) : DelegatingHandler
 }
 
 /// <summary>
-/// Per-request timeout, bounded retries of 429/503 honouring Retry-After, and an optional rate cap.
+/// Per-request timeout (the whole answer, its body too, must come within it), a bound on the answer's size
+/// (<see cref="HarnessSettings.MaxAnswerBytes"/>), bounded retries of 429/503 honouring Retry-After, and an optional rate cap.
 /// <paramref name="beforeRetry"/> sees each 429 or 503 answer it retries (which no outer handler ever sees).
 /// </summary>
 public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequestMessage, HttpResponseMessage, Task>? beforeRetry = null) : DelegatingHandler
@@ -82,15 +83,29 @@ public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequest
             await Pace(cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(settings.RequestTimeout);
-            HttpResponseMessage response;
+            HttpResponseMessage? response = null;
             try
             {
                 response = await base.SendAsync(request, timeout.Token);
-                await response.Content.LoadIntoBufferAsync(timeout.Token);
+                await response.Content.LoadIntoBufferAsync(settings.MaxAnswerBytes, timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new TimeoutException($"no answer within {settings.RequestTimeout.TotalSeconds:0.#} s");
+                // The status line and headers may have come, and then a body that trickles on past the timeout.
+                var came = response is null ? null : $"{(int)response.StatusCode} came, but its body did not end";
+                response?.Dispose();
+                throw new TimeoutException(came is null
+                    ? $"no answer within {settings.RequestTimeout.TotalSeconds:0.#} s"
+                    : $"no complete answer within {settings.RequestTimeout.TotalSeconds:0.#} s: {came}");
+            }
+            catch (HttpRequestException e) when (response is not null)
+            {
+                // The status line and headers came; the body did not: too large to read, or the connection broke.
+                var status = (int)response.StatusCode;
+                response.Dispose();
+                throw new HttpRequestException(e.HttpRequestError, e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded
+                    ? $"{status} came with a body over {Size(settings.MaxAnswerBytes)}, the most the suite reads of an answer"
+                    : $"{status} came, but the answer broke off before its body ended: {TargetUnreachableException.Why(e)}", e);
             }
             if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || attempt >= settings.MaxRetries
                 || (request.Options.TryGetValue(NoRetryKey, out var noRetry) && noRetry))
@@ -106,6 +121,9 @@ public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequest
             await Task.Delay(wait < TimeSpan.Zero ? TimeSpan.Zero : wait > LongestWait ? LongestWait : wait, cancellationToken);
         }
     }
+
+    private static string Size(long bytes) =>
+        bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB" : $"{bytes} bytes";
 
     private async Task Pace(CancellationToken cancellationToken)
     {

@@ -14,6 +14,12 @@ public sealed record HarnessSettings
     /// <summary>Per-request timeout.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The largest answer body the suite reads (16 MiB; a session answer is far smaller): a larger one fails the
+    /// request, so a target that streams without end cannot fill memory or the reports.
+    /// </summary>
+    public long MaxAnswerBytes { get; init; } = 16 << 20;
+
     /// <summary>How often a 429 or 503 is retried (honouring Retry-After).</summary>
     public int MaxRetries { get; init; } = 2;
 

@@ -175,7 +175,7 @@ public sealed class Target : IDisposable
         catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
             var exchange = ScenarioState.Current?.LastExchange;
-            throw new TargetUnreachableException($"{method} {Redactor.Redact(url)}: {Redactor.Redact(e.Message)}\n{exchange?.Describe()}", e);
+            throw new TargetUnreachableException($"{method} {Redactor.Redact(url)}: {Redactor.Redact(TargetUnreachableException.Why(e))}\n{exchange?.Describe()}", e);
         }
     }
 

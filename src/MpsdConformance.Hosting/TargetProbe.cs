@@ -23,7 +23,7 @@ public static class TargetProbe
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !stop.IsCancellationRequested)
         {
-            return new Redactor(profile.Secrets).Redact($"{profile.BaseUrl}: {e.Message}");
+            return new Redactor(profile.Secrets).Redact($"{profile.BaseUrl}: {TargetUnreachableException.Why(e)}");
         }
     }
 }

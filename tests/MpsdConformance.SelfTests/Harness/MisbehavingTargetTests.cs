@@ -1,12 +1,28 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using MpsdConformance.Hosting;
 using MpsdConformance.Reference;
 
 namespace MpsdConformance.SelfTests.Harness;
 
-/// <summary>A target that hangs, throttles or talks nonsense makes tests fail with a clear message; nothing hangs.</summary>
+/// <summary>
+/// A target that hangs, drips, breaks off, talks nonsense, sends the wrong media type or too much makes tests
+/// fail with a clear message; nothing hangs. The canned misbehaviours are WireMock.Net doubles
+/// (<see cref="WireMockDoubles"/>), or bare sockets where WireMock.Net cannot misbehave that way
+/// (<see cref="RawSocketDouble"/>); the ones that need a real target's state stay interceptors of the reference
+/// server.
+/// </summary>
 public class MisbehavingTargetTests
 {
+    // A held answer or a drip lasts several times the harness's timeout, so the harness always gives up first;
+    // the answer of a drip starts at once, well within it. Doubles that answer at once get the default timeout.
+    private static readonly HarnessSettings Short = new() { RequestTimeout = TimeSpan.FromMilliseconds(300) };
+    private static readonly HarnessSettings Drip = new() { RequestTimeout = TimeSpan.FromSeconds(1) };
+    private static readonly HarnessSettings Ample = new();
+    private static readonly TimeSpan HeldFor = TimeSpan.FromSeconds(3);
+
+    // An interceptor of the reference server, for misbehaviours that pass some requests on to it (throttling
+    // that ends, a count of the calls): they need the answers and the state of a real target.
     private static async Task<(ReferenceServer Server, Target Target)> Start(Func<RequestDelegate, RequestDelegate>? interceptor, HarnessSettings? settings = null)
     {
         var server = await ReferenceServer.StartAsync(new ReferenceOptions { SchemasDirectory = Repo.Schemas, Interceptor = interceptor });
@@ -16,15 +32,13 @@ public class MisbehavingTargetTests
     private static Target Connect(ReferenceServer server, HarnessSettings? settings = null) =>
         Target.Connect(TargetProfile.Parse(server.TargetProfileJson(), "test double", _ => null), settings ?? new HarnessSettings());
 
+    private static string FailureOf(TestDelegate expectation) => Assert.Throws<AssertionException>(expectation)!.Message;
+
     [Test]
-    public async Task HangingTarget_TimesOut_WithAClearMessage()
+    public void HangingTarget_TimesOut_WithAClearMessage()
     {
-        var (server, target) = await Start(next => async context =>
-        {
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        }, new HarnessSettings { RequestTimeout = TimeSpan.FromMilliseconds(300) });
-        await using var _ = server;
-        using var __ = target;
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.NoAnswer(HeldFor));
+        using var target = misbehaving.Connect(Short);
         ScenarioState.Begin();
         var started = DateTime.UtcNow;
         var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
@@ -32,8 +46,149 @@ public class MisbehavingTargetTests
         {
             Assert.That(ex!.Message, Does.Contain("no answer within 0.3 s").And.Contain("GET "));
             Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(5)));
-            Assert.That(ex.Message, Does.Not.Contain(server.Config.Identities[0].Token));
+            Assert.That(ex.Message, Does.Not.Contain(misbehaving.Token));
         });
+    }
+
+    [Test]
+    public void SlowDrip_TimesOut_SayingTheBodyDidNotEnd()
+    {
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.SlowDrip(TimeSpan.FromMilliseconds(50), HeldFor));
+        using var target = misbehaving.Connect(Drip);
+        ScenarioState.Begin();
+        var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
+        var exchange = ScenarioState.Current!.Exchanges.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("GET ").And.Contain("no complete answer within 1 s: 200 came, but its body did not end"));
+            Assert.That(exchange.Error, Does.StartWith("no complete answer within 1 s"), "the recorded exchange says so too");
+            Assert.That(ex.Message, Does.Not.Contain(misbehaving.Token));
+        });
+    }
+
+    [Test]
+    public void ResetMidBody_FailsSayingTheAnswerBrokeOff()
+    {
+        using var misbehaving = RawSocketDouble.Start("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"constants\":", reset: true);
+        using var target = misbehaving.Connect(Ample);
+        ScenarioState.Begin();
+        var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("GET ").And.Contain("200 came, but the answer broke off before its body ended"));
+            Assert.That(ex.Message, Does.Contain("connection reset").IgnoreCase, "the transport's reason is named");
+            Assert.That(ScenarioState.Current!.Exchanges.Single().Error, Does.StartWith("200 came, but the answer broke off"));
+            Assert.That(ex.Message, Does.Not.Contain(misbehaving.Token));
+        });
+    }
+
+    [Test]
+    public void NotHttp_FailsNamingWhatCameInstead()
+    {
+        using var misbehaving = RawSocketDouble.Start("SSH-2.0-OpenSSH_9.2\r\n", reset: false);
+        using var target = misbehaving.Connect(Ample);
+        ScenarioState.Begin();
+        var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("GET ").And.Contain("invalid status line: 'SSH-2.0-OpenSSH_9.2'"));
+            Assert.That(ex.Message, Does.Not.Contain(misbehaving.Token));
+        });
+    }
+
+    [Test]
+    public async Task GarbageBody_IsAFinding_AndNoSession_NotACrash()
+    {
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.GarbageBody());
+        using var target = misbehaving.Connect(Ample);
+        ScenarioState.Begin();
+        var reply = await target.Get(target.Profile.Users[0], target.NewSession());
+        var failure = FailureOf(() => Expect.Session(reply, "a session"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply.Status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(reply.Session, Is.Null);
+            Assert.That(Target.Findings!.Select(f => $"{f.Requirement}: {f.Message}"), Has.Some.StartWith("RESP-TOPLEVEL-FIELDS: the JSON body is not JSON"));
+            Assert.That(failure, Does.Contain("the response has no session document: its application/json body is not JSON"));
+        });
+    }
+
+    [Test]
+    public async Task EmptyBody_OfAJsonAnswer_IsNamedAsEmpty()
+    {
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.EmptyBody());
+        using var target = misbehaving.Connect(Ample);
+        ScenarioState.Begin();
+        var reply = await target.Get(target.Profile.Users[0], target.NewSession());
+        var failure = FailureOf(() => Expect.Field(reply, "/members", Is.Not.Null, "a session"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply.Status, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(failure, Does.Contain("at /members: expected not null, found nothing (the response has no session document: its application/json body is empty)"));
+        });
+    }
+
+    [TestCase("text/html; charset=utf-8", "its body is text/html, not application/json")]
+    [TestCase("text/plain", "its body is text/plain, not application/json")]
+    public async Task WrongContentType_IsNamed_WhenASessionIsExpected(string contentType, string named)
+    {
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.WrongContentType(contentType));
+        using var target = misbehaving.Connect(Ample);
+        ScenarioState.Begin();
+        var reply = await target.Get(target.Profile.Users[0], target.NewSession());
+        var field = FailureOf(() => Expect.Field(reply, "/constants/system/maxMembersCount", Is.EqualTo(8), "the session's size"));
+        var session = FailureOf(() => Expect.Session(reply, "a session"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply.Session, Is.Null, "a session document is application/json, whatever the body looks like");
+            Assert.That(field, Does.Contain($"found nothing (the response has no session document: {named})"));
+            Assert.That(session, Does.Contain($"expected a session document (application/json): a session\nthe response has no session document: {named}"));
+        });
+    }
+
+    [Test]
+    public void HugeBody_IsCutOff_NamingTheLimit()
+    {
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.HugeBody(4 << 20));
+        using var target = misbehaving.Connect(Ample with { MaxAnswerBytes = 1 << 20 });
+        ScenarioState.Begin();
+        var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("GET ").And.Contain("200 came with a body over 1 MiB, the most the suite reads of an answer"));
+            Assert.That(ScenarioState.Current!.Exchanges.Single().Error, Does.StartWith("200 came with a body over 1 MiB"));
+        });
+    }
+
+    [Test]
+    public async Task Probe_OfATargetThatDoesNotAnswer_SaysSo_WithinItsTimeout()
+    {
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.NoAnswer(HeldFor));
+        var problem = await TargetProbe.CheckAsync(misbehaving.Profile, TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        Assert.That(problem, Does.Contain("0.3 seconds").And.Not.Contain(misbehaving.Token));
+    }
+
+    [Test]
+    public async Task Probe_OfATargetThatIsNotHttp_NamesWhatCameInstead()
+    {
+        using var misbehaving = RawSocketDouble.Start("SSH-2.0-OpenSSH_9.2\r\n", reset: false);
+        var problem = await TargetProbe.CheckAsync(misbehaving.Profile, TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.That(problem, Does.Contain("invalid status line: 'SSH-2.0-OpenSSH_9.2'"));
+    }
+
+    [Test]
+    public async Task Probe_OfATargetThatResetsTheConnection_NamesTheReset()
+    {
+        using var misbehaving = RawSocketDouble.Start("", reset: true);
+        var problem = await TargetProbe.CheckAsync(misbehaving.Profile, TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.That(problem, Does.Contain("An error occurred while sending the request").And.Contain("connection reset").IgnoreCase);
+    }
+
+    [Test]
+    public async Task Probe_OfATargetThatAnswersNonsense_PassesIt_TheScenariosJudgeTheAnswers()
+    {
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.WrongContentType("text/html"));
+        Assert.That(await TargetProbe.CheckAsync(misbehaving.Profile, TimeSpan.FromSeconds(5), CancellationToken.None), Is.Null);
     }
 
     [Test]
@@ -171,13 +326,8 @@ public class MisbehavingTargetTests
     [Test]
     public async Task NonsenseJson_IsAFinding_NotACrash()
     {
-        var (server, target) = await Start(next => async context =>
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("""{"constants": 5, "members": {"x": {}}}""");
-        });
-        await using var _ = server;
-        using var __ = target;
+        using var misbehaving = WireMockDoubles.Start(WireMockDoubles.JsonBody("""{"constants": 5, "members": {"x": {}}}"""));
+        using var target = misbehaving.Connect(Ample);
         ScenarioState.Begin();
         var reply = await target.Get(target.Profile.Users[0], target.NewSession());
         Assert.Multiple(() =>

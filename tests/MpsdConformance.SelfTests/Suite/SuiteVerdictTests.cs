@@ -15,6 +15,8 @@ namespace MpsdConformance.SelfTests.Suite;
 [Parallelizable(ParallelScope.None)]
 public class SuiteVerdictTests
 {
+    // Interceptors of the reference server, not canned WireMock.Net answers: each changes one thing about a real
+    // target's answers while a whole certify run creates, joins and rewrites sessions on it.
     public sealed record Double(string Name, Func<RequestDelegate, RequestDelegate> Interceptor)
     {
         public override string ToString() => Name;
