@@ -264,7 +264,7 @@ internal static class MappingWriter
         scenario is null ? "outside scenarios" : scenario.StartsWith(ScenarioPrefix, StringComparison.Ordinal) ? scenario[ScenarioPrefix.Length..] : scenario;
 
     /// <summary>A file name for a scenario: its name without the suite's namespace, letters, digits, '.', '-' and '_' only.</summary>
-    private static string FileName(string scenario)
+    public static string FileName(string scenario)
     {
         var name = Regex.Replace(ShortName(scenario), "[^A-Za-z0-9._-]+", "_").Trim('_', '.');
         return (name.Length > 150 ? name[..150] : name) + ".json";

@@ -83,6 +83,10 @@ internal static class StubCommand
         {
             throw new UsageException($"--mappings: cannot read {root}: {e.Message}");
         }
+        if (port != 0 && Taken(host, port) is { } problem)
+        {
+            throw new UsageException($"cannot listen on {host}:{port}: {problem} (try --port 0 for a free port)");
+        }
         StubServer server;
         try
         {
@@ -113,5 +117,21 @@ internal static class StubCommand
             await stdout.WriteLineAsync("stopped");
         }
         return ExitCodes.Ok;
+    }
+
+    // WireMock.Net only gives up on a taken port after its start timeout; a port that cannot be bound is told at once.
+    private static string? Taken(string host, int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(IPAddress.Parse(host), port);
+            listener.Start();
+            listener.Stop();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return e.Message;
+        }
     }
 }

@@ -1,6 +1,9 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using WireMock.Logging;
-using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -14,21 +17,23 @@ namespace MpsdConformance.Cli;
 /// meaning. WireMock.Net's own import of wiremock.org mappings (<c>ReadStaticWireMockOrgMappingAndAddOrUpdate</c>)
 /// drops the scenario fields and the <c>absent</c> header matcher, which the recorded mappings need to order
 /// repeated requests and to tell a conditional request from a plain one; so each mapping is built here through
-/// WireMock.Net's own request and response builders, scenarios included, and WireMock.Net matches and answers.
-/// Requests are handled one at a time, so a scenario moves on in the order the requests arrive.
+/// WireMock.Net's own request and response builders, scenarios included, with Java WireMock's matchers as
+/// predicates (<c>equalToJson</c> is JSON equality, as in Java WireMock; WireMock.Net's JsonMatcher would also take
+/// a GUID in another letter case), and WireMock.Net matches, moves the scenarios on and answers.
 /// </summary>
 internal sealed class StubServer : IDisposable
 {
     private readonly WireMockServer _server;
 
-    private StubServer(WireMockServer server, int count)
+    private StubServer(WireMockServer server, string host, int count)
     {
         _server = server;
+        Url = $"http://{host}:{server.Ports[0]}";
         Count = count;
     }
 
     /// <summary>The base URL it listens on (no trailing slash).</summary>
-    public string Url => _server.Urls[0].TrimEnd('/');
+    public string Url { get; }
 
     /// <summary>How many mappings it serves.</summary>
     public int Count { get; }
@@ -40,12 +45,12 @@ internal sealed class StubServer : IDisposable
     /// </summary>
     public static StubServer Start(IReadOnlyList<StubMapping> mappings, string host = "127.0.0.1", int port = 0)
     {
+        var address = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
         var server = WireMockServer.Start(new WireMockServerSettings
         {
-            Urls = [$"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}"],
+            Urls = [$"http://{address}:{port}"],
             StartAdminInterface = true,
             ReadStaticMappings = false,
-            HandleRequestsSynchronously = true,
             Logger = new WireMockNullLogger(),
         });
         try
@@ -61,7 +66,7 @@ internal sealed class StubServer : IDisposable
             server.Dispose();
             throw;
         }
-        return new StubServer(server, mappings.Count);
+        return new StubServer(server, address, mappings.Count);
     }
 
     /// <summary>Puts every scenario back to its start.</summary>
@@ -76,6 +81,8 @@ internal sealed class StubServer : IDisposable
 
     private static void Add(WireMockServer server, StubMapping mapping)
     {
+        // One predicate per part of the request: WireMock.Net weighs every matcher of every mapping for each request,
+        // so each is cheap, and a request's body is parsed once however many mappings look at it.
         var request = Request.Create();
         var url = Uri.UnescapeDataString(mapping.Url);
         request = mapping.UrlKind switch
@@ -86,13 +93,15 @@ internal sealed class StubServer : IDisposable
             _ => request.WithPath(p => WholeMatch(mapping.Url, p)),
         };
         request = mapping.Method == "ANY" ? request.UsingAnyMethod() : request.UsingMethod(mapping.Method);
-        foreach (var rule in mapping.Headers)
+        if (mapping.Headers.Count > 0)
         {
-            request = request.WithHeader(headers => Holds(rule, Values(headers, rule.Name)));
+            var rules = mapping.Headers.ToArray();
+            request = request.WithHeader(headers => rules.All(rule => Holds(rule, Values(headers, rule.Name))));
         }
         if (mapping.Bodies.Count > 0)
         {
-            request = request.WithBody([.. mapping.Bodies.Select(Matcher)], MatchOperator.And);
+            var rules = mapping.Bodies.Select(BodyPredicate).ToArray();
+            request = request.WithBody((IBodyData? body) => body is not null && rules.All(rule => rule(body)));
         }
 
         var response = Response.Create().WithStatusCode(mapping.Status);
@@ -137,14 +146,49 @@ internal sealed class StubServer : IDisposable
         provider.RespondWith(response);
     }
 
-    private static IMatcher Matcher(BodyRule rule) => rule.Kind switch
+    // Java WireMock's body matchers: equalToJson (the same JSON value, objects' keys in any order), equalTo (the same
+    // text), contains, matches (the whole body), binaryEqualTo (the same bytes).
+    private static Func<IBodyData, bool> BodyPredicate(BodyRule rule)
     {
-        "equalToJson" => new JsonMatcher(rule.Value),
-        "equalTo" => new ExactMatcher(rule.Value),
-        "contains" => new RegexMatcher(Regex.Escape(rule.Value)),
-        "matches" => new RegexMatcher(WholePattern(rule.Value)),
-        _ => new ExactObjectMatcher(Convert.FromBase64String(rule.Value)),
-    };
+        switch (rule.Kind)
+        {
+            case "equalToJson":
+                var expected = JsonNode.Parse(rule.Value);
+                return body => ParsedJson(body) is { } parsed && JsonNode.DeepEquals(parsed.Node, expected);
+            case "binaryEqualTo":
+                var bytes = Convert.FromBase64String(rule.Value);
+                return body => Bytes(body).AsSpan().SequenceEqual(bytes);
+            default:
+                return body => BodyText(body) is { } text && rule.Kind switch
+                {
+                    "equalTo" => text == rule.Value,
+                    "contains" => text.Contains(rule.Value, StringComparison.Ordinal),
+                    _ => WholeMatch(rule.Value, text),
+                };
+        }
+    }
+
+    private static byte[] Bytes(IBodyData body) => body.BodyAsBytes ?? (body.BodyAsString is { } text ? Encoding.UTF8.GetBytes(text) : []);
+
+    private static string? BodyText(IBodyData body) => body.BodyAsString ?? (body.BodyAsBytes is { } bytes ? Encoding.UTF8.GetString(bytes) : null);
+
+    // A request's body parsed once (a request's body data is one object however many mappings look at it); null
+    // when it is not JSON.
+    private static ParsedBody? ParsedJson(IBodyData body) => ParsedBodies.GetValue(body, data =>
+    {
+        try
+        {
+            return BodyText(data) is { } text ? new ParsedBody(JsonNode.Parse(text)) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    });
+
+    private static readonly ConditionalWeakTable<IBodyData, ParsedBody?> ParsedBodies = new();
+
+    private sealed record ParsedBody(JsonNode? Node);
 
     private static bool Holds(HeaderRule rule, string[] values) => rule.Kind switch
     {
