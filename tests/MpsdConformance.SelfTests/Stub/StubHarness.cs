@@ -223,14 +223,30 @@ internal sealed class JavaWireMock : IAsyncDisposable
 /// <summary>One recorded exchange played again against a stub, and what the stub answered.</summary>
 /// <param name="Mapping">The mapping whose recorded request was sent.</param>
 /// <param name="Status">The status the stub answered.</param>
+/// <param name="Headers">The headers it answered.</param>
 /// <param name="Body">The body it answered.</param>
-internal sealed record Replayed(StubMapping Mapping, int Status, byte[] Body)
+internal sealed record Replayed(StubMapping Mapping, int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, byte[] Body)
 {
-    /// <summary>Whether the answer is the recorded one: the same status, and a body that is JSON-equal (for JSON) or the same bytes.</summary>
-    public bool AsRecorded => Status == Mapping.Status && SameBody(Body, Mapping.ResponseBody);
+    /// <summary>
+    /// Whether the answer is the recorded one: the same status, every recorded header with its recorded value, and a
+    /// body that is JSON-equal (for JSON) or the same bytes.
+    /// </summary>
+    public bool AsRecorded => Status == Mapping.Status && MissingHeaders().Count == 0 && SameBody(Body, Mapping.ResponseBody);
 
     public override string ToString() =>
-        $"{Mapping.Source} ({Mapping.Method} {Mapping.Url}): recorded {Mapping.Status} {Preview(Mapping.ResponseBody)}, answered {Status} {Preview(Body)}";
+        $"{Mapping.Source} ({Mapping.Method} {Mapping.Url}): recorded {Mapping.Status} {Preview(Mapping.ResponseBody)}, answered {Status} {Preview(Body)}"
+        + (MissingHeaders() is { Count: > 0 } missing ? $", without {string.Join(", ", missing)}" : "");
+
+    // A header's values compare joined, as a list header (Allow: GET, PUT) may come back one value at a time.
+    private List<string> MissingHeaders() =>
+        Mapping.ResponseHeaders
+            .GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase)
+            .Where(recorded => Joined(Headers, recorded.Key) != string.Join(", ", recorded.Select(h => h.Value)))
+            .Select(recorded => $"{recorded.Key}: {string.Join(", ", recorded.Select(h => h.Value))}")
+            .ToList();
+
+    private static string Joined(IEnumerable<KeyValuePair<string, string>> headers, string name) =>
+        string.Join(", ", headers.Where(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value));
 
     public static bool SameBody(byte[] actual, byte[] expected)
     {
@@ -263,12 +279,17 @@ internal static class Replay
     {
         using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None, UseCookies = false }) { BaseAddress = baseUrl };
         var answers = new List<Replayed>();
+        var clock = Stopwatch.StartNew();
         foreach (var mapping in mappings.OrderBy(m => m.Sequence))
         {
             using var request = Request(mapping);
             using var response = await http.SendAsync(request);
-            answers.Add(new Replayed(mapping, (int)response.StatusCode, await response.Content.ReadAsByteArrayAsync()));
+            var headers = response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated)
+                .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v)))
+                .ToList();
+            answers.Add(new Replayed(mapping, (int)response.StatusCode, headers, await response.Content.ReadAsByteArrayAsync()));
         }
+        TestContext.Out.WriteLine($"replayed {answers.Count} requests against {baseUrl} in {clock.Elapsed.TotalSeconds:0.0} s ({clock.Elapsed.TotalMilliseconds / Math.Max(1, answers.Count):0.0} ms each)");
         return answers;
     }
 
