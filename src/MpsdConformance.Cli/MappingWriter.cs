@@ -141,14 +141,16 @@ internal static class MappingWriter
                 sent[name] = value;
             }
         }
-        mapping["metadata"] = new JsonObject
+        var ours = new JsonObject
         {
-            [MetadataKey] = new JsonObject
-            {
-                ["sequence"] = exchange.Sequence,
-                ["sentHeaders"] = sent,
-            },
+            ["sequence"] = exchange.Sequence,
+            ["sentHeaders"] = sent,
         };
+        if (exchange.Concurrent)
+        {
+            ours["concurrent"] = true; // its place among the requests in flight with it is the order the answers came back
+        }
+        mapping["metadata"] = new JsonObject { [MetadataKey] = ours };
         return mapping;
     }
 

@@ -7,6 +7,7 @@ namespace MpsdConformance.Harness;
 public sealed class WireRecorder
 {
     private readonly List<RecordedExchange> _exchanges = [];
+    private readonly Dictionary<string, List<InFlight>> _inFlight = new(StringComparer.Ordinal);
     private long _sequence;
 
     /// <summary>Every exchange recorded so far, in the order their answers came back.</summary>
@@ -32,17 +33,68 @@ public sealed class WireRecorder
         }
     }
 
+    // A request on its way: any other on the same URL meanwhile makes both concurrent.
+    private InFlight Start(string url)
+    {
+        lock (_inFlight)
+        {
+            var request = new InFlight(url);
+            if (_inFlight.TryGetValue(url, out var others))
+            {
+                request.Concurrent = others.Count > 0;
+                others.ForEach(other => other.Concurrent = true);
+                others.Add(request);
+            }
+            else
+            {
+                _inFlight[url] = [request];
+            }
+            return request;
+        }
+    }
+
+    private void End(InFlight request)
+    {
+        lock (_inFlight)
+        {
+            var others = _inFlight[request.Url];
+            others.Remove(request);
+            if (others.Count == 0)
+            {
+                _inFlight.Remove(request.Url);
+            }
+        }
+    }
+
+    private sealed class InFlight(string url)
+    {
+        public string Url { get; } = url;
+
+        public bool Concurrent { get; set; }
+    }
+
     private sealed class WireRecordingHandler(WireRecorder recorder, Redactor redactor) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var requestBody = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-            var response = await base.SendAsync(request, cancellationToken);
-            await response.Content.LoadIntoBufferAsync(cancellationToken);
-            var responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var uri = request.RequestUri!;
+            var inFlight = recorder.Start(uri.ToString());
+            HttpResponseMessage response;
+            byte[] responseBody;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken);
+                await response.Content.LoadIntoBufferAsync(cancellationToken);
+                responseBody = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            }
+            finally
+            {
+                recorder.End(inFlight);
+            }
+            var concurrent = inFlight.Concurrent;
             // The scenario whose flow sent it (cleanup included: it runs in the scenario's teardown).
             var scenario = ScenarioState.Current is null ? null : TestContext.CurrentContext.Test.FullName;
-            var uri = request.RequestUri!;
             recorder.Add(sequence => new RecordedExchange(
                 sequence,
                 scenario,
@@ -52,7 +104,8 @@ public sealed class WireRecorder
                 requestBody is null ? null : redactor.Redact(requestBody),
                 (int)response.StatusCode,
                 Headers(response.Headers, response.Content.Headers),
-                redactor.Redact(responseBody)));
+                redactor.Redact(responseBody),
+                concurrent));
             return response;
         }
 

@@ -14,6 +14,7 @@ namespace MpsdConformance.Results;
 /// <param name="Status">The response's status code.</param>
 /// <param name="ResponseHeaders">The response's headers, values redacted, each value of a repeated header on its own.</param>
 /// <param name="ResponseBody">The response's body bytes, redacted (empty without a body).</param>
+/// <param name="Concurrent">Whether another request on the same URL was in flight at the same time: its place among them is the order the answers came back, which another run may not keep.</param>
 public sealed record RecordedExchange(
     long Sequence,
     string? Scenario,
@@ -23,4 +24,5 @@ public sealed record RecordedExchange(
     byte[]? RequestBody,
     int Status,
     IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders,
-    byte[] ResponseBody);
+    byte[] ResponseBody,
+    bool Concurrent = false);

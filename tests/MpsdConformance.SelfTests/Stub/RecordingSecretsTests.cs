@@ -49,6 +49,16 @@ public class RecordingSecretsTests
     }
 
     [Test]
+    public void BodiesThatAreNotText_AreRedactedByteForByte()
+    {
+        var redactor = new Redactor(["XBL3.0 x=1;canary-token-0042"]);
+        byte[] body = [0xFF, 0xFE, .. System.Text.Encoding.UTF8.GetBytes("a canary-token-0042 b"), 0xC3];
+        Assert.That(redactor.Redact(body), Is.EqualTo((byte[])[0xFF, 0xFE, .. System.Text.Encoding.UTF8.GetBytes("a *** b"), 0xC3]));
+        var clean = System.Text.Encoding.UTF8.GetBytes("nothing secret");
+        Assert.That(redactor.Redact(clean), Is.SameAs(clean));
+    }
+
+    [Test]
     public void LeakScan_CoversTheMappingsFolder()
     {
         var work = Directory.CreateTempSubdirectory("mpsd-leak-").FullName;

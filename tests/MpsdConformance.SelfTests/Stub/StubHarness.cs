@@ -327,22 +327,31 @@ internal static class Replay
 /// A recording made comparable with another of the same suite against the same server: per mapping file, the
 /// mappings without their order (the scenarios' states, the names' numbers, the sequence), every JSON object's keys
 /// sorted, and what a run makes up anew in place holders: GUIDs, hex tokens (ETags, random names, device tokens,
-/// xuids), base64 tokens, timestamps and HTTP dates.
+/// xuids), base64 tokens, timestamps and HTTP dates. Where requests on one URL were in flight together, which of
+/// them won is the run's luck: such files also compare with every number masked.
 /// </summary>
 internal static partial class Comparable
 {
-    /// <summary>File name to its sorted canonical mappings.</summary>
-    public static Dictionary<string, List<string>> Of(string root)
+    /// <summary>File name to its sorted canonical mappings; with <paramref name="maskNumbers"/>, every JSON number a place holder too.</summary>
+    public static Dictionary<string, List<string>> Of(string root, bool maskNumbers = false)
     {
-        var folder = MappingReader.Folder(root);
         var files = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(folder, "*.json"))
+        foreach (var (file, mappings) in Files(root))
         {
-            var mappings = JsonNode.Parse(File.ReadAllText(file))!["mappings"]!.AsArray();
-            files[Path.GetFileName(file)] = mappings.Select(m => Canon(Strip(m!.AsObject()))).Order(StringComparer.Ordinal).ToList();
+            files[file] = mappings.Select(m => Canon(Strip(m), maskNumbers)).Order(StringComparer.Ordinal).ToList();
         }
         return files;
     }
+
+    /// <summary>The files holding a mapping recorded while another request on its URL was in flight.</summary>
+    public static HashSet<string> WithConcurrentRequests(string root) =>
+        Files(root).Where(f => f.Mappings.Any(m => m["metadata"]?[MappingWriter.MetadataKey]?["concurrent"] is JsonValue flag && flag.GetValue<bool>()))
+            .Select(f => f.File)
+            .ToHashSet(StringComparer.Ordinal);
+
+    private static IEnumerable<(string File, List<JsonObject> Mappings)> Files(string root) =>
+        Directory.EnumerateFiles(MappingReader.Folder(root), "*.json")
+            .Select(file => (Path.GetFileName(file), JsonNode.Parse(File.ReadAllText(file))!["mappings"]!.AsArray().Select(m => m!.AsObject()).ToList()));
 
     private static JsonObject Strip(JsonObject mapping)
     {
@@ -364,12 +373,13 @@ internal static partial class Comparable
         return copy;
     }
 
-    private static string Canon(JsonNode? node) => node switch
+    private static string Canon(JsonNode? node, bool maskNumbers) => node switch
     {
         null => "null",
-        JsonObject o => "{" + string.Join(",", o.Select(p => Canon(JsonValue.Create(p.Key)) + ":" + Canon(p.Value)).Order(StringComparer.Ordinal)) + "}",
-        JsonArray a => "[" + string.Join(",", a.Select(Canon)) + "]",
+        JsonObject o => "{" + string.Join(",", o.Select(p => Canon(JsonValue.Create(p.Key), maskNumbers) + ":" + Canon(p.Value, maskNumbers)).Order(StringComparer.Ordinal)) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(item => Canon(item, maskNumbers))) + "]",
         JsonValue v when v.TryGetValue(out string? text) => JsonSerializer.Serialize(Normalize(text)),
+        JsonValue v when maskNumbers && v.GetValueKind() == JsonValueKind.Number => "{number}",
         _ => node.ToJsonString(),
     };
 
