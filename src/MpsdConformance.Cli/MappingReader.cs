@@ -150,6 +150,10 @@ internal static class MappingReader
         }
         var urlKind = urls.Count == 1 ? urls[0] : "urlPattern";
         var url = urls.Count == 1 ? Text(request[urlKind], $"request.{urlKind}") : ".*";
+        if (urlKind.EndsWith("Pattern", StringComparison.Ordinal))
+        {
+            Pattern(url, $"request.{urlKind}");
+        }
 
         var headers = new List<HeaderRule>();
         if (request["headers"] is { } headerNode)
@@ -157,7 +161,12 @@ internal static class MappingReader
             foreach (var (name, rule) in headerNode as JsonObject ?? throw new MappingException("request.headers is not an object"))
             {
                 var (kind, value) = Rule(rule, HeaderKinds, $"request.headers.{name}");
-                headers.Add(new HeaderRule(name, kind, kind == "absent" ? null : Text(value, $"request.headers.{name}.{kind}")));
+                var text = kind == "absent" ? null : Text(value, $"request.headers.{name}.{kind}");
+                if (kind == "matches")
+                {
+                    Pattern(text!, $"request.headers.{name}.matches");
+                }
+                headers.Add(new HeaderRule(name, kind, text));
             }
         }
 
@@ -167,9 +176,18 @@ internal static class MappingReader
             foreach (var pattern in patternsNode as JsonArray ?? throw new MappingException("request.bodyPatterns is not an array"))
             {
                 var (kind, value) = Rule(pattern, BodyKinds, "request.bodyPatterns[]");
-                bodies.Add(kind == "equalToJson"
+                var rule = kind == "equalToJson"
                     ? new BodyRule(kind, value is JsonValue v && v.TryGetValue(out string? json) ? Json(json) : value?.ToJsonString() ?? "null")
-                    : new BodyRule(kind, Text(value, $"request.bodyPatterns[].{kind}")));
+                    : new BodyRule(kind, Text(value, $"request.bodyPatterns[].{kind}"));
+                if (kind == "binaryEqualTo" && !Convert.TryFromBase64String(rule.Value, new byte[rule.Value.Length], out _))
+                {
+                    throw new MappingException("request.bodyPatterns[].binaryEqualTo is not base64");
+                }
+                if (kind == "matches")
+                {
+                    Pattern(rule.Value, "request.bodyPatterns[].matches");
+                }
+                bodies.Add(rule);
             }
         }
 
@@ -250,6 +268,18 @@ internal static class MappingReader
         if (node.Select(p => p.Key).FirstOrDefault(k => !keys.Contains(k)) is { } unknown)
         {
             throw new MappingException($"'{prefix}{unknown}' is not supported by mpsd stub");
+        }
+    }
+
+    private static void Pattern(string pattern, string where)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern);
+        }
+        catch (ArgumentException e)
+        {
+            throw new MappingException($"{where} is not a regular expression ({e.Message})");
         }
     }
 

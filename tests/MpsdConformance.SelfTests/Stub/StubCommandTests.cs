@@ -189,6 +189,8 @@ public class StubCommandTests
     [TestCase("delay.json", """{"request":{"method":"GET","url":"/b"},"response":{"status":200,"fixedDelayMilliseconds":100}}""", "mpsd stub: --mappings: delay.json: 'response.fixedDelayMilliseconds' is not supported by mpsd stub")]
     [TestCase("many.json", """{"mappings":[{"request":{"url":"/c"},"response":{}},{"request":{"url":"/d","headers":{"X":{"equalToIgnoreCase":"y"}}},"response":{}}]}""",
         "mpsd stub: --mappings: many.json, mapping 2: request.headers.X: 'equalToIgnoreCase' is not supported by mpsd stub")]
+    [TestCase("regex.json", """{"request":{"urlPattern":"/f(["},"response":{}}""", "mpsd stub: --mappings: regex.json: request.urlPattern is not a regular expression")]
+    [TestCase("bytes.json", """{"request":{"url":"/g"},"response":{"base64Body":"not base64!"}}""", "mpsd stub: --mappings: bytes.json: ")]
     [TestCase("nostate.json", """{"scenarioName":"s","request":{"url":"/e"},"response":{}}""", "mpsd stub: --mappings: nostate.json: a scenario mapping without requiredScenarioState")]
     public async Task AMappingItCannotServe_Exits2_NamingTheFileAndWhat(string file, string text, string message)
     {
