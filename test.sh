@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of MpsdConformance. Installs what the tests need first: the npm packages pinned in
-# package-lock.json (ajv, the second validator; Allure 3) and Debian's chromium (the browser test of the
-# HTML report) when it is missing and we are root. Prints 'N passed, N failed, N skipped' last.
+# package-lock.json (ajv, the second validator; Allure 3; the Java WireMock jar), Debian's chromium (the browser
+# test of the HTML report) and a Java runtime (the Java WireMock serves the recorded mappings) when they are
+# missing and we are root. Prints 'N passed, N failed, N skipped' last.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
@@ -27,6 +28,18 @@ if [ ! -x "${MPSD_CHROMIUM:-/usr/bin/chromium}" ]; then
       || { echo "test.sh: could not install chromium with apt-get" >&2; exit 2; }
   else
     echo "test.sh: Chromium is missing: install Debian's chromium (sudo apt-get install chromium) or set MPSD_CHROMIUM to a Chromium binary" >&2
+    exit 2
+  fi
+fi
+
+# The recorded WireMock mappings are served by the Java WireMock too (the npm package's jar), which needs Java 11+.
+if ! command -v "${MPSD_JAVA:-java}" >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test.sh: installing a Java runtime (apt-get install default-jre-headless)" >&2
+    { apt-get install -y -qq default-jre-headless >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq default-jre-headless >/dev/null; }; } \
+      || { echo "test.sh: could not install default-jre-headless with apt-get" >&2; exit 2; }
+  else
+    echo "test.sh: Java is missing: install Debian's default-jre-headless (sudo apt-get install default-jre-headless) or set MPSD_JAVA to a java binary" >&2
     exit 2
   fi
 fi

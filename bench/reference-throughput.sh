@@ -10,7 +10,7 @@ connections="${2:-64}"
 install wrk wrk
 need java || { echo "bench: Java 17 is missing (Debian: apt-get install openjdk-17-jre-headless); WireMock needs it" >&2; exit 2; }
 need npm || { echo "bench: npm is missing (Debian: apt-get install nodejs npm); it installs WireMock" >&2; exit 2; }
-(cd "$root/bench" && { [ -d node_modules/wiremock ] || npm ci --no-audit --no-fund --loglevel=error; })
+(cd "$root" && { [ -d node_modules/wiremock ] || npm ci --no-audit --no-fund --loglevel=error; })
 
 # 1. The reference server, seeded with 100 sessions.
 "$root/mpsd" serve --port 0 --profile-out "$work/profile.json" >"$work/serve.out" 2>&1 &
@@ -47,7 +47,7 @@ cat >"$work/wm/mappings/session.json" <<JSON
  "response":{"status":200,"bodyFileName":"session.json","headers":{"Content-Type":"application/json; charset=utf-8","ETag":"\"BENCH\""}}}
 JSON
 # The npm package's own launcher spawns Java as a child; start the jar it ships directly, so the trap stops it.
-jar="$(ls "$root"/bench/node_modules/wiremock/build/wiremock-standalone-*.jar | head -1)"
+jar="$(ls "$root"/node_modules/wiremock/build/wiremock-standalone-*.jar | head -1)"
 java -jar "$jar" --port "$port" --bind-address 127.0.0.1 --root-dir "$work/wm" \
    --no-request-journal --disable-request-logging --disable-banner >"$work/wiremock.out" 2>&1 &
 pids+=($!)

@@ -10,9 +10,10 @@ using MpsdConformance.Results;
 namespace MpsdConformance.Cli;
 
 /// <summary>
-/// <c>mpsd certify [--profile FILE] [--out DIR] [--filter EXPR] [--known-issues FILE]</c>: run the suite, judge the
-/// target. The flow: options, target, run (<see cref="SuiteRunner"/>), reports (<see cref="ReportBuilder"/>),
-/// summary (<see cref="CertifySummary"/>), the known-issues gate, the leak scan.
+/// <c>mpsd certify [--profile FILE] [--out DIR] [--filter EXPR] [--known-issues FILE] [--record-mappings DIR]</c>: run
+/// the suite, judge the target. The flow: options, target, run (<see cref="SuiteRunner"/>), reports
+/// (<see cref="ReportBuilder"/>), the WireMock mappings when asked (<see cref="MappingWriter"/>), summary
+/// (<see cref="CertifySummary"/>), the known-issues gate, the leak scan.
 /// </summary>
 internal static class CertifyCommand
 {
@@ -22,7 +23,8 @@ internal static class CertifyCommand
         Each requirement ends pass, fail (a MUST broken), warn (a SHOULD or MAY broken), not-applicable, inconclusive
         or not-run. With no profile it certifies the embedded reference server. It writes verdicts.json,
         compliance.html, junit.xml, allure-results/ (render with 'mpsd report --allure'), scenario-results.json and
-        run.log, then scans every file for the profile's secrets.
+        run.log (and with --record-mappings, every exchange as WireMock mappings), then scans every file it wrote for
+        the profile's secrets.
 
         exit codes: 0 conformant (no MUST fails; with --known-issues, known issues only), 1 non-conformant or the
         gate failed, 2 configuration error, unreachable target, or a secret found in the reports
@@ -76,10 +78,14 @@ internal static class CertifyCommand
 
         var started = Stopwatch.StartNew();
         var progress = new CertifyProgress(stdout, profile is null ? null : new Redactor(profile.Secrets));
+        var recorder = options.RecordMappings is null ? null : new WireRecorder();
         SuiteRunResult run;
         try
         {
-            run = await SuiteRunner.RunAsync(new SuiteRunOptions { Profile = profile, Settings = settings, Requirements = selected, Progress = progress.Report }, stop);
+            run = await SuiteRunner.RunAsync(new SuiteRunOptions
+            {
+                Profile = profile, Settings = settings, Requirements = selected, Progress = progress.Report, Recorder = recorder,
+            }, stop);
         }
         catch (FileNotFoundException e)
         {
@@ -94,19 +100,39 @@ internal static class CertifyCommand
         var reports = new ReportBuilder(locations, runId, options.Reproduce(locations.Invocation, profile?.Source));
         var report = reports.Write(results, ledger, verdict, run.Redactor.Redact(progress.Log), output, linkLatest: options.OutDir is null);
         await CertifySummary.WriteAsync(stdout, verdict, results.Results, started.Elapsed, output);
+        MappingSet? mappings = null;
+        if (recorder is not null)
+        {
+            mappings = MappingWriter.Write(options.RecordMappings!, recorder.Exchanges);
+            await stdout.WriteLineAsync($"mappings: {mappings.Mappings} in {mappings.Files} files: {Path.GetRelativePath(Environment.CurrentDirectory, mappings.Folder)}");
+        }
 
         var exit = verdict.Level == ConformanceLevel.NonConformant ? ExitCodes.Failed : ExitCodes.Ok;
         if (knownIssues is not null)
         {
             exit = await GateAsync(knownIssues, report, selected, stdout);
         }
-        var leaks = LeakScanner.Scan(output, run.Secrets);
+        var leaks = Leaks(output, mappings?.Folder, run.Secrets);
         if (leaks.Count > 0)
         {
             await stderr.WriteLineAsync($"mpsd certify: a secret of the profile appears in {string.Join(", ", leaks)}; the run fails (exit 2)");
             return ExitCodes.Usage;
         }
         return exit;
+    }
+
+    /// <summary>
+    /// The files of the run's results (relative to <paramref name="output"/>) and of its mappings (relative to the
+    /// current directory) that hold a secret of the profile.
+    /// </summary>
+    internal static List<string> Leaks(string output, string? mappingsFolder, IReadOnlyList<string> secrets)
+    {
+        var leaks = LeakScanner.Scan(output, secrets).ToList();
+        if (mappingsFolder is not null && Directory.Exists(mappingsFolder))
+        {
+            leaks.AddRange(LeakScanner.Scan(mappingsFolder, secrets).Select(file => Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(mappingsFolder, file))));
+        }
+        return leaks;
     }
 
     /// <summary>The known-issues gate: the run passes with known failures only.</summary>

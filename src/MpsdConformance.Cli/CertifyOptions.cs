@@ -10,7 +10,8 @@ namespace MpsdConformance.Cli;
 /// <param name="OutDir">Where the results go; null: a new folder under the reports folder, linked as reports/latest.</param>
 /// <param name="Filter">Requirement IDs, globs or ledger areas, comma-separated; null selects all.</param>
 /// <param name="KnownIssuesPath">The accepted failures the gate compares the run with; null: no gate.</param>
-internal sealed record CertifyOptions(string? ProfilePath, string? OutDir, string? Filter, string? KnownIssuesPath)
+/// <param name="RecordMappings">Where every exchange of the run goes as WireMock mappings (DIR/mappings/*.json); null: none.</param>
+internal sealed record CertifyOptions(string? ProfilePath, string? OutDir, string? Filter, string? KnownIssuesPath, string? RecordMappings = null)
 {
     /// <summary>Environment variable naming the target profile when --profile is not given.</summary>
     public const string ProfileVariable = "MPSD_PROFILE";
@@ -40,15 +41,23 @@ internal sealed record CertifyOptions(string? ProfilePath, string? OutDir, strin
             Description = """accepted failures ({"knownIssues": [{"requirement", "test"?, "reason", "link", "expires": "yyyy-MM-dd"}]}): """
                 + "the run then fails only on a failure not listed, a listed failure that now passes, an entry that matched nothing, or an expired entry",
         };
+        var recordMappings = new Option<string?>("--record-mappings")
+        {
+            HelpName = "DIR",
+            Description = "also write every exchange of the run as WireMock mappings (wiremock.org JSON) into DIR/mappings/, one file per scenario, "
+                + "replacing the .json files there: 'mpsd stub --mappings DIR' and Java WireMock ('--root-dir DIR') serve them",
+        };
         command.Add(profile);
         command.Add(outDir);
         command.Add(filter);
         command.Add(knownIssues);
+        command.Add(recordMappings);
         return parsed => new CertifyOptions(
             parsed.GetValue(profile) ?? (Environment.GetEnvironmentVariable(ProfileVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null),
             parsed.GetValue(outDir),
             parsed.GetValue(filter),
-            parsed.GetValue(knownIssues));
+            parsed.GetValue(knownIssues),
+            parsed.GetValue(recordMappings));
     }
 
     /// <summary>The requirement IDs the filter selects; null without a filter. A filter that selects none is a usage error.</summary>

@@ -28,7 +28,8 @@ public static class CommandLine
     private const string Description = """
         A conformance suite and contract checker for the Xbox Live Multiplayer Session Directory (MPSD) session API:
         certify a target against the requirement ledger, check captured payloads against the contract's JSON Schemas,
-        run the reference MPSD server (or a mutant of it), render reports, prove the suite against mutants. 'mpsd <verb> --help' describes one verb.
+        run the reference MPSD server (or a mutant of it), serve recorded answers as a WireMock stub, render reports, prove the suite against mutants.
+        'mpsd <verb> --help' describes one verb.
 
         exit codes: 0 conformant / every file valid, 1 non-conformant / an invalid file, 2 usage or configuration error
         """;
@@ -73,6 +74,7 @@ public static class CommandLine
             CertifyCommand.Create(),
             ValidateCommand.Create(stdin),
             ServeCommand.Create(),
+            StubCommand.Create(),
             ReportCommand.Create(),
             SelftestCommand.Create(),
         };

@@ -61,6 +61,19 @@ internal sealed record Locations(string? RepoRoot)
     public IEnumerable<string> FixturesCandidates =>
         RepoRoot is null ? [Path.Combine(AppContext.BaseDirectory, "fixtures")] : [Path.Combine(RepoRoot, "fixtures"), Path.Combine(AppContext.BaseDirectory, "fixtures")];
 
+    /// <summary>
+    /// The WireMock mappings recorded from the reference server that <c>mpsd stub</c> serves by default (a folder
+    /// holding <c>mappings/</c>): <c>&lt;clone&gt;/stub</c>, else <c>stub/</c> beside the assembly; null when neither exists.
+    /// </summary>
+    public string? StubMappings => StubMappingsCandidates.FirstOrDefault(dir => Directory.Exists(Path.Combine(dir, MappingWriter.MappingsFolder)));
+
+    /// <summary>Where <see cref="StubMappings"/> looks, in order.</summary>
+    public IEnumerable<string> StubMappingsCandidates =>
+        RepoRoot is null ? [Path.Combine(AppContext.BaseDirectory, StubFolder)] : [Path.Combine(RepoRoot, StubFolder), Path.Combine(AppContext.BaseDirectory, StubFolder)];
+
+    /// <summary>The folder of the shipped mappings, in the clone and beside the tool.</summary>
+    public const string StubFolder = "stub";
+
     /// <summary>The tool's version (major.minor.patch).</summary>
     public static string ToolVersion => typeof(Locations).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 

@@ -31,6 +31,21 @@ public sealed class Redactor
         return text;
     }
 
+    /// <summary>
+    /// The bytes with every secret's UTF-8 bytes masked: for bodies that need not be text (any byte maps to
+    /// one Latin-1 character and back, so the rest is kept as it was).
+    /// </summary>
+    public byte[] Redact(byte[] bytes)
+    {
+        var text = Encoding.Latin1.GetString(bytes);
+        var masked = text;
+        foreach (var secret in _secrets)
+        {
+            masked = masked.Replace(Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(secret)), Mask, StringComparison.Ordinal);
+        }
+        return masked.Equals(text, StringComparison.Ordinal) ? bytes : Encoding.Latin1.GetBytes(masked);
+    }
+
     // "XBL3.0 x=1001;TOKEN": the token alone is secret too, wherever it shows up.
     private static IEnumerable<string> TokenPart(string value)
     {

@@ -17,13 +17,20 @@ public sealed class Target : IDisposable
 {
     private readonly HttpClient _http;
 
-    private Target(TargetProfile profile, HarnessSettings settings)
+    private Target(TargetProfile profile, HarnessSettings settings, WireRecorder? recorder)
     {
         Profile = profile;
         Settings = settings;
         Redactor = new Redactor(profile.Secrets);
         var checks = new ContractCheckingHandler(ContractValidator.Shared(), Redactor, RequirementLedger.Shared());
-        checks.InnerHandler = new ResilienceHandler(settings, checks.CheckRetried) { InnerHandler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) } };
+        HttpMessageHandler socket = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        if (recorder is not null)
+        {
+            var wire = recorder.Handler(Redactor);
+            wire.InnerHandler = socket;
+            socket = wire;
+        }
+        checks.InnerHandler = new ResilienceHandler(settings, checks.CheckRetried) { InnerHandler = socket };
         var pipeline = new RecordingHandler(Redactor) { InnerHandler = checks };
         _http = new HttpClient(pipeline) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -40,8 +47,11 @@ public sealed class Target : IDisposable
     /// <summary>Findings of the current scenario (schema and invariant problems of responses).</summary>
     public static IReadOnlyList<ContractFinding>? Findings => ScenarioState.Current?.Findings;
 
-    /// <summary>A client for the target the profile describes.</summary>
-    public static Target Connect(TargetProfile profile, HarnessSettings settings) => new(profile, settings);
+    /// <summary>
+    /// A client for the target the profile describes; with a <paramref name="recorder"/>, every exchange on the wire
+    /// is kept in it too, in full and redacted.
+    /// </summary>
+    public static Target Connect(TargetProfile profile, HarnessSettings settings, WireRecorder? recorder = null) => new(profile, settings, recorder);
 
     /// <summary>
     /// A new, unique session of a template role (open unless said otherwise), remembered for cleanup. Its name

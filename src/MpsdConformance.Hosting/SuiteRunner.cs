@@ -30,6 +30,9 @@ public sealed record SuiteRunOptions
 
     /// <summary>Receives a start and a finish event per scenario (called from the suite's worker threads).</summary>
     public Action<ScenarioEvent>? Progress { get; init; }
+
+    /// <summary>Keeps every exchange on the wire, in full and redacted; null (the default) records nothing more than the reports need.</summary>
+    public WireRecorder? Recorder { get; init; }
 }
 
 /// <summary>The outcome of a hosted run.</summary>
@@ -71,7 +74,7 @@ public static class SuiteRunner
         {
             throw new InvalidOperationException($"the conformance suite cannot run: {suite.Properties.Get(PropertyNames.SkipReason)}");
         }
-        using var target = Target.Connect(host.Profile, options.Settings);
+        using var target = Target.Connect(host.Profile, options.Settings, options.Recorder);
         var run = new SuiteRun(target);
         var listener = new Listener(options.Progress);
         using (SuiteRun.Host(run))

@@ -14,10 +14,11 @@ public class CommandLineTests
         return (code, output.ToString(), error.ToString());
     }
 
-    [TestCase("certify", new[] { "--profile <FILE>", "--out <DIR>", "--filter <EXPR>", "--known-issues <FILE>" })]
+    [TestCase("certify", new[] { "--profile <FILE>", "--out <DIR>", "--filter <EXPR>", "--known-issues <FILE>", "--record-mappings <DIR>" })]
     [TestCase("validate", new[] { "<kind>", "<paths>", "--json", "--verbose", "--undocumented", "--schemas <DIR>", "--fixtures" })]
     [TestCase("serve", new[] { "--port <N>", "[default: 5080]", "--host <ADDRESS>", "--config <FILE>", "--profile-out <FILE>", "--log", "--readings <SET>", "--reading <ID=VALUE>" })]
     [TestCase("report", new[] { "--allure", "<RUN-DIR>" })]
+    [TestCase("stub", new[] { "--port <N>", "[default: 7171]", "--host <ADDRESS>", "--mappings <DIR>" })]
     public async Task Help_OfEachVerb_Exits0_ListingItsOptionsAndExitCodes(string verb, string[] options)
     {
         foreach (var flag in new[] { "--help", "-h" })
@@ -48,7 +49,7 @@ public class CommandLineTests
         {
             Assert.That(code, Is.EqualTo(ExitCodes.Ok));
             Assert.That(output, Does.Contain("mpsd [command] [options]").And.Contain("exit codes"));
-            foreach (var verb in new[] { "certify", "validate", "serve", "report", "help" })
+            foreach (var verb in new[] { "certify", "validate", "serve", "stub", "report", "help" })
             {
                 Assert.That(output, Does.Match($@"\n  {verb}\b"), verb);
             }

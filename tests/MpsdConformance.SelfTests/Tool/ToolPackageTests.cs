@@ -74,6 +74,9 @@ public class ToolPackageTests
                 Assert.That((string?)verdicts["command"], Does.StartWith("mpsd certify"), "the installed tool's own command line reproduces the run");
                 Assert.That(File.Exists(Path.Combine(work, "run", "compliance.html")), Is.True);
                 Assert.That(Directory.EnumerateFiles(Path.Combine(work, "run", "allure-results")), Is.Not.Empty);
+                Assert.That(Directory.EnumerateFiles(Path.Combine(work, "tools"), "*.json", SearchOption.AllDirectories)
+                        .Count(f => f.Contains(Path.Combine("stub", "mappings") + Path.DirectorySeparatorChar, StringComparison.Ordinal)),
+                    Is.EqualTo(Directory.EnumerateFiles(Path.Combine(Repo.Root, "stub", "mappings"), "*.json").Count()), "the tool ships the mappings 'mpsd stub' serves by default");
             });
         }
         finally
