@@ -117,8 +117,13 @@ public sealed class SchemaFile
             List<EvaluationResults>? anyOf = null, oneOf = null;
             foreach (var child in result.Details ?? [])
             {
+                var keyword = FirstStep(result, child);
+                if (child.IsValid && keyword is not ("not" or "anyOf" or "oneOf"))
+                {
+                    continue; // a passing subschema says nothing, unless passing is what breaks the rule
+                }
                 var steps = Steps(result, child);
-                switch (steps.Count > 0 ? steps[0] : "")
+                switch (keyword)
                 {
                     case "if":
                         break; // the condition: failing it only picks else
@@ -266,6 +271,13 @@ public sealed class SchemaFile
             var hash = text.IndexOf('#', StringComparison.Ordinal);
             var fragment = Uri.UnescapeDataString(hash < 0 ? "" : text[(hash + 1)..]);
             return index.Nearest(fragment);
+        }
+
+        /// <summary>The keyword a child result was evaluated under: the first segment of its path below its parent's.</summary>
+        private static string FirstStep(EvaluationResults parent, EvaluationResults child)
+        {
+            var depth = parent.EvaluationPath.SegmentCount;
+            return child.EvaluationPath.SegmentCount > depth ? child.EvaluationPath[depth].ToString() : "";
         }
 
         /// <summary>The segments of a child's evaluation path below its parent's (unescaped).</summary>
