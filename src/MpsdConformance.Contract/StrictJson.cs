@@ -8,8 +8,8 @@ namespace MpsdConformance.Contract;
 
 /// <summary>
 /// Reads RFC 8259 JSON (no comments, no trailing commas, no duplicate keys, no lone surrogate escapes, one value)
-/// into a System.Text.Json document. One pass of the strict reader checks what the document parser lets through
-/// (duplicate keys, unpaired surrogate escapes); the document is then parsed from the same UTF-8 bytes.
+/// into a System.Text.Json document. The document parser refuses all of it but lone surrogate escapes; a strict
+/// reader pass looks for those (only in text holding an escape) and words every refusal.
 /// Numbers are kept as written: the validator compares them as JSON Schema says (3.0 is an integer, 1e400 is
 /// a number above every maximum the schemas name).
 /// </summary>
@@ -22,29 +22,35 @@ internal static class StrictJson
         MaxDepth = MaxDepth,
         AllowTrailingCommas = false,
         CommentHandling = JsonCommentHandling.Disallow,
+        AllowDuplicateProperties = false,
     };
 
     public static bool TryParse(string json, out Payload? payload, out string? problem)
     {
         var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, Encoding.UTF8.GetMaxByteCount(json.Length)));
         var keep = false;
+        var length = Encoding.UTF8.GetBytes(json, bytes);
+        var utf8 = bytes.AsMemory(0, length);
         try
         {
-            var length = Encoding.UTF8.GetBytes(json, bytes);
-            var utf8 = bytes.AsMemory(0, length);
-            if (!Check(utf8.Span, out problem))
+            // One pass for the usual case: the document parser refuses everything but a lone surrogate escape,
+            // which only text holding "\u" can carry.
+            var document = JsonDocument.Parse(utf8, DocumentOptions);
+            if (utf8.Span.IndexOf("\\u"u8) >= 0 && !Check(utf8.Span, out problem))
             {
+                document.Dispose();
                 payload = null;
                 return false;
             }
-            var document = JsonDocument.Parse(utf8, DocumentOptions);
             payload = new Payload(document, bytes);
             keep = true;
+            problem = null;
             return true;
         }
         catch (JsonException e)
         {
-            problem = Describe(e);
+            // The strict reader says why in its own words (the duplicate key and its byte); the parser's as a fallback.
+            problem = Check(utf8.Span, out var exact) ? Describe(e) : exact;
             payload = null;
             return false;
         }
