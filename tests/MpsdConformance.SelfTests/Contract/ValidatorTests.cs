@@ -114,6 +114,23 @@ public class ValidatorTests
     }
 
     [Test]
+    public void RequestMembersKeys_PropertyNamesAllowsExactlyTheKeysTheShapesAreGivenFor()
+    {
+        // The request's members says its keys twice: propertyNames (which keys) and patternProperties (each key's
+        // shape: me, a reservation, an existing member). They must agree.
+        const string file = "request.schema.json";
+        var members = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Schemas, file)))!["$defs"]!["members"]!;
+        var names = new System.Text.RegularExpressions.Regex(members["propertyNames"]!["pattern"]!.GetValue<string>());
+        var shapes = members["patternProperties"]!.AsObject().Select(p => new System.Text.RegularExpressions.Regex(p.Key)).ToList();
+        string[] keys = ["me", "me\n", "Me", "mee", "reserve_0", "reserve_9", "reserve_01", "reserve_123456789", "reserve_1234567890",
+            "reserve_", "reserve_x", "0", "04", "7", "1234567890", "12345678901", "-1", "", "x", "0\n"];
+        foreach (var key in keys)
+        {
+            Assert.That(names.IsMatch(key), Is.EqualTo(shapes.Any(r => r.IsMatch(key))), $"{file}: key \"{SchemaViolation.Printable(key)}\"");
+        }
+    }
+
+    [Test]
     public void PropertiesSchema_SharesTheRequestSchemasPropertyDefinitions()
     {
         var request = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Schemas, "request.schema.json")))!;
