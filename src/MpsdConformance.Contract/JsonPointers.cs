@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text;
-using Newtonsoft.Json.Linq;
+using System.Text.Json;
 
 namespace MpsdConformance.Contract;
 
@@ -51,92 +50,29 @@ public static class JsonPointers
         return cut <= 0 ? "" : pointer[..cut];
     }
 
-    /// <summary>The value at <paramref name="pointer"/>, or null when nothing is there.</summary>
-    public static JToken? Resolve(JToken root, string pointer)
+    /// <summary>The value at <paramref name="pointer"/> in a System.Text.Json element: false when nothing is there.</summary>
+    public static bool TryResolve(JsonElement root, string pointer, out JsonElement value)
     {
+        value = root;
         if (pointer.Length == 0)
         {
-            return root;
+            return true;
         }
-        var node = root;
         foreach (var token in Tokens(pointer))
         {
-            node = node switch
+            switch (value.ValueKind)
             {
-                JObject o => o.Property(token, StringComparison.Ordinal)?.Value,
-                JArray a when int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < a.Count => a[i],
-                _ => null,
-            };
-            if (node is null)
-            {
-                return null;
-            }
-        }
-        return node;
-    }
-
-    /// <summary>
-    /// Converts NJsonSchema's path (<c>#/a.b['c.d'][0]</c>) to a JSON Pointer. The path format is ambiguous
-    /// for keys holding dots or quotes, so the payload itself decides: at each step the longest key of the
-    /// current object that fits is taken.
-    /// </summary>
-    public static string FromValidatorPath(string? path, JToken root)
-    {
-        if (string.IsNullOrEmpty(path) || path == "#" || path == "#/")
-        {
-            return "";
-        }
-        var s = path.StartsWith("#/", StringComparison.Ordinal) ? path[2..] : path.TrimStart('#');
-        var pointer = new StringBuilder();
-        JToken? node = root;
-        var pos = 0;
-        var first = true;
-        while (pos < s.Length)
-        {
-            string token;
-            if (s[pos] == '[' && pos + 1 < s.Length && s[pos + 1] == '\'')
-            {
-                var rest = s[(pos + 2)..];
-                token = Longest(node, rest, name => rest.StartsWith(name + "']", StringComparison.Ordinal))
-                        ?? rest[..Math.Max(0, rest.IndexOf("']", StringComparison.Ordinal) is var end and >= 0 ? end : rest.Length)];
-                pos += 2 + token.Length + 2;
-            }
-            else if (s[pos] == '[')
-            {
-                var close = s.IndexOf(']', pos);
-                if (close < 0)
-                {
+                case JsonValueKind.Object when value.TryGetProperty(token, out var child):
+                    value = child;
                     break;
-                }
-                token = s[(pos + 1)..close];
-                pos = close + 1;
+                case JsonValueKind.Array when int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < value.GetArrayLength():
+                    value = value[index];
+                    break;
+                default:
+                    value = default;
+                    return false;
             }
-            else
-            {
-                if (!first && s[pos] == '.')
-                {
-                    pos++;
-                }
-                var rest = s[pos..];
-                token = Longest(node, rest, name => rest.StartsWith(name, StringComparison.Ordinal)
-                                                    && (rest.Length == name.Length || rest[name.Length] is '.' or '['))
-                        ?? new string(rest.TakeWhile(c => c is not ('.' or '[')).ToArray());
-                pos += token.Length;
-            }
-            first = false;
-            pointer.Append('/').Append(Escape(token));
-            node = node switch
-            {
-                JObject o => o.Property(token, StringComparison.Ordinal)?.Value,
-                JArray a when int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < a.Count => a[i],
-                _ => null,
-            };
         }
-        return pointer.ToString();
+        return true;
     }
-
-    private static string? Longest(JToken? node, string rest, Func<string, bool> fits) =>
-        node is JObject o
-            ? o.Properties().Select(p => p.Name).Where(fits).OrderByDescending(n => n.Length).FirstOrDefault()
-            : null;
 }

@@ -1,90 +1,128 @@
 using System.Globalization;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
-using NJsonSchema;
-using NJsonSchema.Validation;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 
 namespace MpsdConformance.Contract;
 
-/// <summary>Readable sentences for validator errors.</summary>
+/// <summary>Readable sentences for broken schema keywords.</summary>
 internal static class Messages
 {
-    public static string Describe(ValidationError error, JToken? value)
+    private static readonly JsonWriterOptions Compact = new() { Indented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // The order the messages list union types in (as they always have).
+    private static readonly string[] TypeOrder = ["array", "boolean", "integer", "null", "number", "object", "string"];
+
+    /// <summary>The sentence for <paramref name="keyword"/> of <paramref name="node"/> broken by <paramref name="value"/>.</summary>
+    public static string Describe(string keyword, SchemaIndex.Node node, JsonElement value, string? engineMessage)
     {
-        var schema = error.Schema;
-        var rule = SchemaIndex.Prose(schema?.Description ?? schema?.ActualSchema.Description);
+        var rule = SchemaIndex.Prose(node.Description);
         var shown = Show(value);
-        return error.Kind switch
+        return keyword switch
         {
-            ValidationErrorKind.NoAdditionalPropertiesAllowed => $"property \"{error.Property}\" is not allowed here" + Allowed(schema),
-            ValidationErrorKind.PropertyRequired => $"required property \"{error.Property}\" is missing",
-            ValidationErrorKind.PatternMismatch => $"{shown} is not allowed" + (rule.Length > 0 ? $": {rule}" : $" (must match {schema?.Pattern})"),
-            ValidationErrorKind.NotInEnumeration => $"{shown} is not one of {string.Join(", ", schema?.Enumeration.Select(e => JsonConvert.SerializeObject(e)) ?? [])}",
-            ValidationErrorKind.NumberTooSmall => $"{shown} is below the minimum {schema?.Minimum?.ToString(CultureInfo.InvariantCulture)}" + RuleSuffix(rule),
-            ValidationErrorKind.NumberTooBig => $"{shown} is above the maximum {schema?.Maximum?.ToString(CultureInfo.InvariantCulture)}" + RuleSuffix(rule),
-            ValidationErrorKind.StringTooShort => $"{shown} is shorter than {schema?.MinLength} characters",
-            ValidationErrorKind.StringTooLong => $"{shown} is longer than {schema?.MaxLength} characters",
-            ValidationErrorKind.TooFewItems => $"the array has fewer than {schema?.MinItems} items",
-            ValidationErrorKind.TooManyItems => $"the array has more than {schema?.MaxItems} items",
-            ValidationErrorKind.TooFewProperties => $"the object has fewer than {schema?.MinProperties} properties",
-            ValidationErrorKind.TooManyProperties => $"the object has more than {schema?.MaxProperties} properties",
-            ValidationErrorKind.ItemsNotUnique => "array items are not unique",
-            ValidationErrorKind.ExcludedSchemaValidates => rule.Length > 0 ? $"breaks the rule: {rule}" : "matches a shape the schema excludes",
-            ValidationErrorKind.NotAnyOf or ValidationErrorKind.NotOneOf => rule.Length > 0 ? $"breaks the rule: {rule}" : "matches none of the allowed shapes",
-            _ when IsTypeError(error.Kind) => $"expected {Types(schema)}, found {JsonType(value)}" + RuleSuffix(rule),
-            _ => $"{error.Kind}" + RuleSuffix(rule),
+            "type" => $"expected {Types(node)}, found {JsonType(value)}" + RuleSuffix(rule),
+            "pattern" => $"{shown} is not allowed" + (rule.Length > 0 ? $": {rule}" : $" (must match {Text(node, "pattern")})"),
+            "enum" => $"{shown} is not one of {string.Join(", ", node.TryGet("enum", out var values) ? values.EnumerateArray().Select(Show) : [])}",
+            "const" => $"expected {(node.TryGet("const", out var constant) ? Show(constant) : "the constant")}, found {shown}" + RuleSuffix(rule),
+            "minimum" => $"{shown} is below the minimum {Text(node, "minimum")}" + RuleSuffix(rule),
+            "maximum" => $"{shown} is above the maximum {Text(node, "maximum")}" + RuleSuffix(rule),
+            "exclusiveMinimum" => $"{shown} is not above {Text(node, "exclusiveMinimum")}" + RuleSuffix(rule),
+            "exclusiveMaximum" => $"{shown} is not below {Text(node, "exclusiveMaximum")}" + RuleSuffix(rule),
+            "multipleOf" => $"{shown} is not a multiple of {Text(node, "multipleOf")}" + RuleSuffix(rule),
+            "minLength" => $"{shown} is shorter than {Text(node, "minLength")} characters",
+            "maxLength" => $"{shown} is longer than {Text(node, "maxLength")} characters",
+            "minItems" => $"the array has fewer than {Text(node, "minItems")} items",
+            "maxItems" => $"the array has more than {Text(node, "maxItems")} items",
+            "minProperties" => $"the object has fewer than {Text(node, "minProperties")} properties",
+            "maxProperties" => $"the object has more than {Text(node, "maxProperties")} properties",
+            "uniqueItems" => "array items are not unique",
+            "not" => rule.Length > 0 ? $"breaks the rule: {rule}" : "matches a shape the schema excludes",
+            "anyOf" => rule.Length > 0 ? $"breaks the rule: {rule}" : "matches none of the allowed shapes",
+            "oneOf" => rule.Length > 0 ? $"breaks the rule: {rule}" : "matches none, or more than one, of the allowed shapes",
+            "contains" => rule.Length > 0 ? $"breaks the rule: {rule}" : "holds no item of the required shape",
+            "false" => "no value is allowed here" + RuleSuffix(rule),
+            _ => (engineMessage ?? $"breaks '{keyword}'") + RuleSuffix(rule),
         };
     }
 
-    private static bool IsTypeError(ValidationErrorKind kind) => kind is
-        ValidationErrorKind.NoTypeValidates or ValidationErrorKind.StringExpected or ValidationErrorKind.NumberExpected or
-        ValidationErrorKind.IntegerExpected or ValidationErrorKind.BooleanExpected or ValidationErrorKind.ObjectExpected or
-        ValidationErrorKind.ArrayExpected or ValidationErrorKind.NullExpected;
+    /// <summary>A property the schema does not allow: names what is allowed there.</summary>
+    public static string UnknownKey(string name, IReadOnlyList<string> allowed) =>
+        $"property \"{name}\" is not allowed here" + (allowed.Count > 0 ? $" (allowed: {string.Join(", ", allowed)})" : "");
+
+    /// <summary>A key that breaks <c>propertyNames</c>.</summary>
+    public static string BadKey(string name, string keyword, SchemaIndex.Node names, SchemaIndex.Node? holder)
+    {
+        var rule = SchemaIndex.Prose(names.Description ?? holder?.Description);
+        var why = keyword switch
+        {
+            "maxLength" => $"longer than {Text(names, "maxLength")} characters",
+            "minLength" => $"shorter than {Text(names, "minLength")} characters",
+            "pattern" when rule.Length == 0 => $"must match {Text(names, "pattern")}",
+            _ => rule,
+        };
+        return $"key \"{name}\" is not allowed here" + (why.Length > 0 ? $": {why}" : "");
+    }
+
+    /// <summary>A required property that is missing.</summary>
+    public static string Missing(string name, string? because = null) =>
+        $"required property \"{name}\" is missing" + (because is null ? "" : $" ({because})");
 
     private static string RuleSuffix(string rule) => rule.Length > 0 ? $" ({rule})" : "";
 
-    private static string Allowed(JsonSchema? schema)
+    private static string Text(SchemaIndex.Node node, string keyword) =>
+        node.TryGet(keyword, out var value) ? (value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText()) : "?";
+
+    private static string Types(SchemaIndex.Node node)
     {
-        var names = schema?.ActualSchema.Properties.Keys.ToList() ?? [];
-        var patterns = schema?.ActualSchema.PatternProperties.Keys.ToList() ?? [];
-        if (names.Count == 0 && patterns.Count == 0)
+        if (!node.TryGet("type", out var type))
         {
-            return "";
+            return "another type";
         }
-        var parts = names.Select(n => n).Concat(patterns.Select(p => "keys matching " + p));
-        return $" (allowed: {string.Join(", ", parts)})";
+        var names = type.ValueKind == JsonValueKind.Array
+            ? type.EnumerateArray().Select(t => t.GetString() ?? "").ToList()
+            : [type.GetString() ?? ""];
+        return string.Join(" or ", names.OrderBy(n => Array.IndexOf(TypeOrder, n) is var i and >= 0 ? i : TypeOrder.Length));
     }
 
-    private static string Types(JsonSchema? schema)
+    internal static string JsonType(JsonElement value) => value.ValueKind switch
     {
-        var type = schema?.ActualSchema.Type ?? JsonObjectType.None;
-        var names = Enum.GetValues<JsonObjectType>()
-            .Where(t => t != JsonObjectType.None && t != JsonObjectType.File && type.HasFlag(t))
-            .Select(t => t.ToString().ToLowerInvariant())
-            .ToList();
-        return names.Count == 0 ? "another type" : string.Join(" or ", names);
-    }
-
-    internal static string JsonType(JToken? value) => value?.Type switch
-    {
-        null => "nothing",
-        JTokenType.Object => "an object",
-        JTokenType.Array => "an array",
-        JTokenType.Integer => "an integer",
-        JTokenType.Float => "a number with a fraction (or beyond the uint64 range)",
-        JTokenType.String => "a string",
-        JTokenType.Boolean => "a boolean",
-        JTokenType.Null => "null",
-        _ => value.Type.ToString().ToLowerInvariant(),
+        JsonValueKind.Undefined => "nothing",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Number => IsInteger(value) is { } integer ? (integer ? "an integer" : "a number with a fraction") : "a number beyond the double range",
+        JsonValueKind.String => "a string",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => value.ValueKind.ToString().ToLowerInvariant(),
     };
 
-    private static string Show(JToken? value)
+    /// <summary>True for a number without a fraction (3.0 included), false with one, null when no double holds it.</summary>
+    internal static bool? IsInteger(JsonElement number)
     {
-        if (value is null)
+        if (number.TryGetInt64(out _) || number.TryGetUInt64(out _))
+        {
+            return true;
+        }
+        if (number.TryGetDecimal(out var m))
+        {
+            return m == decimal.Truncate(m);
+        }
+        var d = double.Parse(number.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        return double.IsFinite(d) ? Math.Floor(d) == d : null;
+    }
+
+    /// <summary>The value as compact JSON, cut at 60 characters.</summary>
+    internal static string Show(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Undefined)
         {
             return "the value";
         }
-        var text = value.ToString(Formatting.None);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Compact))
+        {
+            value.WriteTo(writer);
+        }
+        var text = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
         return text.Length > 60 ? text[..57] + "..." : text;
     }
 }

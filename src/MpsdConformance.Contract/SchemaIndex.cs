@@ -1,18 +1,31 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
-using NJsonSchema;
 
 namespace MpsdConformance.Contract;
 
 /// <summary>
-/// Knows, for every node of one loaded schema, where it sits in the schema file (a JSON Pointer) and
-/// which ledger IDs its description names. Built once per schema; read-only afterwards.
+/// Knows every schema node of one schema file: where it sits (a JSON Pointer into the file), its raw JSON, and
+/// the ledger IDs its description names. Built once from the file's JSON; read-only afterwards.
 /// </summary>
 internal sealed partial class SchemaIndex
 {
-    private readonly Dictionary<JsonSchema, string> _locations = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<JsonSchema, JsonSchema?> _parents = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Keywords whose value is an object of subschemas keyed by name.</summary>
+    internal static readonly string[] SchemaMaps = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
 
-    public SchemaIndex(string fileName, JsonSchema root)
+    /// <summary>Keywords whose value is one subschema.</summary>
+    internal static readonly string[] SingleSchemas =
+    [
+        "additionalProperties", "unevaluatedProperties", "items", "additionalItems", "unevaluatedItems", "contains",
+        "not", "if", "then", "else", "propertyNames", "contentSchema",
+    ];
+
+    /// <summary>Keywords whose value is an array of subschemas.</summary>
+    internal static readonly string[] SchemaArrays = ["allOf", "anyOf", "oneOf", "prefixItems", "items"];
+
+    private readonly Dictionary<string, Node> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Regex> _patterns = new(StringComparer.Ordinal);
+
+    public SchemaIndex(string fileName, JsonElement root)
     {
         FileName = fileName;
         Root = root;
@@ -21,42 +34,61 @@ internal sealed partial class SchemaIndex
 
     public string FileName { get; }
 
-    public JsonSchema Root { get; }
+    /// <summary>The whole schema file.</summary>
+    public JsonElement Root { get; }
 
-    /// <summary>Every ledger ID named by any description in the schema.</summary>
+    /// <summary>Every ledger ID named by any description in the schema, in file order.</summary>
     public IEnumerable<string> AllRequirementIds =>
-        _locations.Keys.SelectMany(s => RequirementIds(s.Description)).Distinct(StringComparer.Ordinal);
+        _nodes.Values.SelectMany(n => n.Ids).Distinct(StringComparer.Ordinal);
 
-    /// <summary><c>file#/pointer</c> of a node; a node reached through $ref is named by its definition.</summary>
-    public string Location(JsonSchema? schema)
+    /// <summary>The root node.</summary>
+    public Node RootNode => _nodes[""];
+
+    /// <summary><c>file#/pointer</c> of a node.</summary>
+    public string Location(string pointer) => FileName + "#" + pointer;
+
+    /// <summary>The node at <paramref name="pointer"/>, or the nearest node above it (the root at worst).</summary>
+    public Node Nearest(string pointer)
     {
-        if (schema is null)
+        while (true)
         {
-            return FileName + "#";
+            if (_nodes.TryGetValue(pointer, out var node))
+            {
+                return node;
+            }
+            if (pointer.Length == 0)
+            {
+                return RootNode;
+            }
+            pointer = JsonPointers.Parent(pointer);
         }
-        if (_locations.TryGetValue(schema, out var here))
-        {
-            return FileName + "#" + here;
-        }
-        return _locations.TryGetValue(schema.ActualSchema, out var actual) ? FileName + "#" + actual : FileName + "#";
     }
 
-    /// <summary>Ledger IDs of the node, else of its nearest ancestor that names any.</summary>
-    public IReadOnlyList<string> Requirements(JsonSchema? schema)
+    /// <summary>The node at exactly <paramref name="pointer"/>.</summary>
+    public bool TryGet(string pointer, out Node node) => _nodes.TryGetValue(pointer, out node!);
+
+    /// <summary>The node a local <c>$ref</c> of <paramref name="node"/> names, followed to its end; the node itself without one.</summary>
+    public Node Resolve(Node node)
     {
-        for (var node = schema; node is not null; node = Parent(node))
+        for (var hops = 0; hops < 32 && node.Ref is { } target && _nodes.TryGetValue(target, out var next); hops++)
         {
-            var ids = RequirementIds(node.Description).ToList();
-            if (ids.Count == 0 && node.HasReference)
-            {
-                ids = RequirementIds(node.ActualSchema.Description).ToList();
-            }
-            if (ids.Count > 0)
-            {
-                return ids;
-            }
+            node = next;
         }
-        return [];
+        return node;
+    }
+
+    /// <summary>A compiled pattern of the schema (patternProperties keys, pattern values), cached.</summary>
+    public Regex Pattern(string pattern)
+    {
+        lock (_patterns)
+        {
+            if (!_patterns.TryGetValue(pattern, out var regex))
+            {
+                regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                _patterns[pattern] = regex;
+            }
+            return regex;
+        }
     }
 
     /// <summary>The description without its leading <c>[ID]</c> tags.</summary>
@@ -76,52 +108,55 @@ internal sealed partial class SchemaIndex
         }
     }
 
-    private JsonSchema? Parent(JsonSchema node) =>
-        _parents.TryGetValue(node, out var p) ? p : _parents.GetValueOrDefault(node.ActualSchema);
-
-    private void Visit(JsonSchema node, string pointer, JsonSchema? parent)
+    private void Visit(JsonElement schema, string pointer, string? parent)
     {
-        if (!_locations.TryAdd(node, pointer))
+        string? description = null;
+        string? reference = null;
+        if (schema.ValueKind == JsonValueKind.Object)
+        {
+            if (schema.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String)
+            {
+                description = d.GetString();
+            }
+            if (schema.TryGetProperty("$ref", out var r) && r.ValueKind == JsonValueKind.String && r.GetString() is { } text && text.StartsWith('#'))
+            {
+                reference = Uri.UnescapeDataString(text[1..]);
+            }
+        }
+        else if (schema.ValueKind != JsonValueKind.True && schema.ValueKind != JsonValueKind.False)
+        {
+            return; // not a schema
+        }
+        if (!_nodes.TryAdd(pointer, new Node(pointer, schema, description, RequirementIds(description).ToList(), reference, parent)))
         {
             return;
         }
-        _parents[node] = parent;
-        foreach (var (name, child) in node.Properties)
+        if (schema.ValueKind != JsonValueKind.Object)
         {
-            Visit(child, $"{pointer}/properties/{Escape(name)}", node);
+            return;
         }
-        foreach (var (name, child) in node.PatternProperties)
+        foreach (var property in schema.EnumerateObject())
         {
-            Visit(child, $"{pointer}/patternProperties/{Escape(name)}", node);
-        }
-        if (node.AdditionalPropertiesSchema is { } additional)
-        {
-            Visit(additional, $"{pointer}/additionalProperties", node);
-        }
-        if (node.Item is { } item)
-        {
-            Visit(item, $"{pointer}/items", node);
-        }
-        VisitAll(node.AllOf, pointer + "/allOf", node);
-        VisitAll(node.AnyOf, pointer + "/anyOf", node);
-        VisitAll(node.OneOf, pointer + "/oneOf", node);
-        if (node.Not is { } not)
-        {
-            Visit(not, pointer + "/not", node);
-        }
-        foreach (var (name, child) in node.Definitions)
-        {
-            // A definition's logical parent is whoever refers to it; the root is the fallback.
-            Visit(child, $"{pointer}/definitions/{Escape(name)}", node);
-        }
-    }
-
-    private void VisitAll(ICollection<JsonSchema> children, string pointer, JsonSchema parent)
-    {
-        var i = 0;
-        foreach (var child in children)
-        {
-            Visit(child, $"{pointer}/{i++}", parent);
+            var here = JsonPointers.Append(pointer, property.Name);
+            if (SchemaMaps.Contains(property.Name) && property.Value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var child in property.Value.EnumerateObject())
+                {
+                    Visit(child.Value, JsonPointers.Append(here, child.Name), pointer);
+                }
+            }
+            else if (SchemaArrays.Contains(property.Name) && property.Value.ValueKind == JsonValueKind.Array)
+            {
+                var i = 0;
+                foreach (var child in property.Value.EnumerateArray())
+                {
+                    Visit(child, here + "/" + i++, pointer);
+                }
+            }
+            else if (SingleSchemas.Contains(property.Name))
+            {
+                Visit(property.Value, here, pointer);
+            }
         }
     }
 
@@ -129,4 +164,25 @@ internal sealed partial class SchemaIndex
 
     [GeneratedRegex(@"\[([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\]")]
     private static partial Regex TagPattern();
+
+    /// <summary>One schema node.</summary>
+    /// <param name="Pointer">Where it sits in the file.</param>
+    /// <param name="Schema">Its JSON (an object, or true/false).</param>
+    /// <param name="Description">Its description, if any.</param>
+    /// <param name="Ids">The ledger IDs its description names.</param>
+    /// <param name="Ref">The pointer its local <c>$ref</c> names, if any.</param>
+    /// <param name="Parent">The pointer of the node that holds it (null for the root).</param>
+    internal sealed record Node(string Pointer, JsonElement Schema, string? Description, IReadOnlyList<string> Ids, string? Ref, string? Parent)
+    {
+        /// <summary>The value of one keyword, if the node has it.</summary>
+        public bool TryGet(string keyword, out JsonElement value)
+        {
+            if (Schema.ValueKind == JsonValueKind.Object && Schema.TryGetProperty(keyword, out value))
+            {
+                return true;
+            }
+            value = default;
+            return false;
+        }
+    }
 }

@@ -4,7 +4,8 @@ namespace MpsdConformance.Contract;
 /// <param name="Pointer">JSON Pointer (RFC 6901) of the offending place in the payload; "" is the whole document.</param>
 /// <param name="SchemaLocation">Where the broken rule sits: the schema file and a JSON Pointer inside it.</param>
 /// <param name="Requirements">Ledger IDs the broken schema node names, nearest first; empty when none applies.</param>
-/// <param name="Kind">The validator's name for the failure, e.g. <c>PatternMismatch</c>.</param>
+/// <param name="Kind">The JSON Schema keyword the value breaks, e.g. <c>pattern</c>, <c>type</c>, <c>required</c>,
+/// <c>additionalProperties</c> (also for <c>unevaluatedProperties</c>), <c>propertyNames</c>, <c>not</c>.</param>
 /// <param name="Message">A sentence a person can act on.</param>
 public sealed record SchemaViolation(
     string Pointer,
@@ -13,11 +14,15 @@ public sealed record SchemaViolation(
     string Kind,
     string Message)
 {
-    /// <summary>The <see cref="Kind"/> of a key the schema does not allow where it stands (an unknown key).</summary>
-    public const string UnknownKeyKind = "NoAdditionalPropertiesAllowed";
+    /// <summary>The <see cref="Kind"/> of a key the schema does not list where it stands (<c>additionalProperties</c> or
+    /// <c>unevaluatedProperties</c> false).</summary>
+    public const string UnknownKeyKind = "additionalProperties";
 
-    /// <summary>True when the violation is a key the schema does not know there.</summary>
-    public bool IsUnknownKey => Kind == UnknownKeyKind;
+    /// <summary>The <see cref="Kind"/> of a key whose name breaks the schema's <c>propertyNames</c>.</summary>
+    public const string PropertyNamesKind = "propertyNames";
+
+    /// <summary>True when the violation is a key the schema does not allow there (unknown, or a name it refuses).</summary>
+    public bool IsUnknownKey => Kind is UnknownKeyKind or PropertyNamesKind;
 
     /// <summary>The nearest ledger ID, or null.</summary>
     public string? Requirement => Requirements.Count > 0 ? Requirements[0] : null;

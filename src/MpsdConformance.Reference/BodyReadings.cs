@@ -36,7 +36,7 @@ internal static partial class BodyReadings
     }
 
     private static bool IsReadyAndActive(SchemaViolation v) =>
-        v.Kind == "ExcludedSchemaValidates" && v.Requirements.Contains("MEMBER-READY-ACTIVE-EXCLUSIVE");
+        v.Kind == "not" && v.Requirements.Contains("MEMBER-READY-ACTIVE-EXCLUSIVE");
 
     private static bool Tolerated(JsonObject body, SchemaViolation v, Readings readings)
     {
@@ -53,13 +53,13 @@ internal static partial class BodyReadings
         {
             return true; // dropped below, like any host that matches no member's device token
         }
-        if (v.Kind == "NoAdditionalPropertiesAllowed")
+        if (v.IsUnknownKey)
         {
             return (readings.IgnoreUnknownConstantsSystem && SessionSystemKey("constants").IsMatch(v.Pointer))
                 || (readings.IgnoreUnknownPropertiesSystem && SessionSystemKey("properties").IsMatch(v.Pointer))
                 || (readings.IgnoreUnknownMemberSystem && MemberSystemKey().IsMatch(v.Pointer));
         }
-        return readings.LargeSessionCap is null && v.Kind == "NumberTooBig" && v.Pointer == "/constants/system/maxMembersCount" && IsLarge(body);
+        return readings.LargeSessionCap is null && v.Kind == "maximum" && v.Pointer == "/constants/system/maxMembersCount" && IsLarge(body);
     }
 
     // A tolerated violation leaves its mark: an ignored key is dropped, a numeric xuid becomes its decimal string.
@@ -67,7 +67,7 @@ internal static partial class BodyReadings
     {
         var parent = At(body, v.Pointer[..v.Pointer.LastIndexOf('/')]) as JsonObject;
         var key = JsonPointers.Unescape(v.Pointer[(v.Pointer.LastIndexOf('/') + 1)..]);
-        if (v.Kind == "NoAdditionalPropertiesAllowed" || (v.Pointer == "/properties/system/host" && parent?[key]?.GetValueKind() != JsonValueKind.String))
+        if (v.IsUnknownKey || (v.Pointer == "/properties/system/host" && parent?[key]?.GetValueKind() != JsonValueKind.String))
         {
             parent?.Remove(key);
         }

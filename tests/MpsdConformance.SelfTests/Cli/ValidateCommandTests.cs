@@ -157,7 +157,7 @@ public class ValidateCommandTests
             Assert.That(violations.Select(v => v.GetProperty("requirement").GetString()),
                 Is.EquivalentTo(new[] { "CONST-VISIBILITY-VALUES", "CONST-MAXMEMBERS-RANGE" }));
             Assert.That(violations.Select(v => v.GetProperty("schemaLocation").GetString()),
-                Has.All.StartWith("request.schema.json#/definitions/"));
+                Has.All.StartWith("request.schema.json#/$defs/"));
         });
     }
 

@@ -5,7 +5,7 @@ using MpsdConformance.Contract;
 namespace MpsdConformance.SelfTests.Contract;
 
 /// <summary>
-/// A second, independent validator (ajv, draft-07, strict mode) must reach the same verdict as ours on
+/// A second, independent validator (ajv's 2020-12 build, strict mode) must reach the same verdict as ours on
 /// every fixture: a disagreement means one of the two is not enforcing what the schema says.
 /// </summary>
 [Parallelizable(ParallelScope.All)]

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MpsdConformance.Contract;
 using MpsdConformance.Hosting;
 using MpsdConformance.SelfTests.Reporting;
-using NJsonSchema;
 
 namespace MpsdConformance.SelfTests.Results;
 
@@ -19,8 +19,8 @@ public class RunResultsTests
 
     private static ICollection<string> SchemaErrors(string json)
     {
-        var schema = JsonSchema.FromFileAsync(Path.Combine(Repo.Schemas, "scenario-results.schema.json")).GetAwaiter().GetResult();
-        return schema.Validate(json).Select(e => $"{e.Path}: {e.Kind}").ToList();
+        var schema = SchemaFile.Load(Path.Combine(Repo.Schemas, "scenario-results.schema.json"));
+        return schema.Validate(json).Select(e => e.ToString()).ToList();
     }
 
     private static string Temp() => Directory.CreateTempSubdirectory("mpsd-results-").FullName;
