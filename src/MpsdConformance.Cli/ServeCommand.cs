@@ -27,29 +27,8 @@ internal static class ServeCommand
     /// <summary>The verb.</summary>
     public static Command Create()
     {
-        var port = new Option<int>("--port")
-        {
-            HelpName = "N",
-            Description = "port to listen on (0 picks a free one)",
-            DefaultValueFactory = _ => 5080,
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > 65535)
-                {
-                    result.AddError($"--port takes a number from 0 to 65535, not '{text}'");
-                }
-                return value;
-            },
-        };
-        var host = new Option<string>("--host") { HelpName = "ADDRESS", Description = "address to bind", DefaultValueFactory = _ => "127.0.0.1" };
-        host.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<string>() is { } text && !IPAddress.TryParse(text, out _))
-            {
-                result.AddError($"--host takes an IP address such as 127.0.0.1, not '{text}'");
-            }
-        });
+        var port = ListenOptions.Port(5080);
+        var host = ListenOptions.Host();
         var config = new Option<string?>("--config")
         {
             HelpName = "FILE",
