@@ -36,7 +36,7 @@ internal sealed class CertifyProgress(TextWriter stdout, Redactor? redactor)
             return;
         }
         var mark = outcome switch { Outcome.Passed => "pass", Outcome.Failed or Outcome.Error => "FAIL", _ => "skip" };
-        var line = $"  [{e.Finished,3}] {mark} {e.Name}";
+        var line = $"  [{e.Finished,3}] {mark} {ReportText.Plain(e.Name)}";
         lock (_lock)
         {
             _log.AppendLine($"{Words.Of(outcome)} {e.FullName}");

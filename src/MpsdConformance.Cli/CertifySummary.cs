@@ -16,16 +16,16 @@ internal static class CertifySummary
         await stdout.WriteLineAsync($"requirements: {counts[Verdict.Pass]} passed, {counts[Verdict.Fail]} failed, {counts[Verdict.Warn]} warned, {counts[Verdict.NotApplicable]} not-applicable, {counts[Verdict.Inconclusive]} inconclusive, {counts[Verdict.NotRun]} not-run");
         foreach (var broken in verdict.Requirements.Where(r => r.Verdict.IsBroken()))
         {
-            await stdout.WriteLineAsync($"  {Words.Of(broken.Verdict).ToUpperInvariant()} {broken.Id} ({broken.Level}): {broken.Statement}");
+            await stdout.WriteLineAsync($"  {Words.Of(broken.Verdict).ToUpperInvariant()} {broken.Id} ({broken.Level}): {ReportText.Plain(broken.Statement)}");
             foreach (var problem in broken.Problems.Take(3))
             {
-                await stdout.WriteLineAsync($"       {problem}");
+                await stdout.WriteLineAsync($"       {ReportText.Plain(problem)}");
             }
         }
         var readings = verdict.Requirements.Where(r => r.Readings.Count > 0).Select(r => $"{r.Id}={string.Join("/", r.Readings)}").ToList();
         if (readings.Count > 0)
         {
-            await stdout.WriteLineAsync($"readings chosen where the docs allow several: {string.Join(", ", readings)}");
+            await stdout.WriteLineAsync($"readings chosen where the docs allow several: {ReportText.Plain(string.Join(", ", readings))}");
         }
         await stdout.WriteLineAsync($"level: {Words.Of(verdict.Level)}");
         await stdout.WriteLineAsync($"results: {Path.GetRelativePath(Environment.CurrentDirectory, output)}");

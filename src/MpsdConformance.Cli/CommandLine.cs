@@ -60,7 +60,8 @@ public static class CommandLine
         }
         catch (UsageException e)
         {
-            await stderr.WriteLineAsync($"{UsageErrors.Prefix(parsed.CommandResult.Command)}: {e.Message}");
+            // The message may quote the target (a probe's answer): its controls reach the terminal escaped.
+            await stderr.WriteLineAsync($"{UsageErrors.Prefix(parsed.CommandResult.Command)}: {MpsdConformance.Results.ReportText.Plain(e.Message)}");
             return ExitCodes.Usage;
         }
     }

@@ -23,7 +23,7 @@ internal sealed record ReportBuilder(Locations Locations, string RunId, string C
             Proof = KillMatrix.TryRead(Locations.KillMatrixFile),
         };
         results.Write(output);
-        File.WriteAllText(Path.Combine(output, "run.log"), runLog);
+        File.WriteAllText(Path.Combine(output, "run.log"), ReportText.Plain(runLog));
         VerdictsWriter.Write(report, output);
         JUnitWriter.Write(report, output);
         HtmlReport.Write(report, output);

@@ -90,6 +90,34 @@ public sealed class LimitsConfig
     /// together per window; beyond it, 503 text/plain with Retry-After (RATE-429-503).
     /// </summary>
     public RateLimitConfig? OverloadLimit { get; init; }
+
+    /// <summary>The connection limits: slow, stalled and idle clients are cut off so the others keep being served.</summary>
+    public ConnectionLimitsConfig Connections { get; init; } = new();
+}
+
+/// <summary>
+/// The reference server's connection limits (Kestrel's): a client that drips a body, never finishes its headers
+/// or holds a connection idle is cut off after these, so it cannot starve the others.
+/// </summary>
+public sealed class ConnectionLimitsConfig
+{
+    /// <summary>Seconds a client has to send a request's line and headers, counted from their first byte (10).</summary>
+    public double RequestHeadersTimeoutSeconds { get; init; } = 10;
+
+    /// <summary>Seconds a connection may stay idle, before its first request or between requests (30).</summary>
+    public double KeepAliveTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>The slowest average a request body may arrive at, in bytes per second, once the grace period is over (240; 0: no minimum).</summary>
+    public double MinBodyBytesPerSecond { get; init; } = 240;
+
+    /// <summary>Seconds a body may arrive slower than <see cref="MinBodyBytesPerSecond"/> before the rate is enforced (5; more than 1).</summary>
+    public double MinBodyGraceSeconds { get; init; } = 5;
+
+    /// <summary>Connections open at once (10000; null: no limit); beyond it, a new connection is closed at once. Keep it below the process's file-descriptor limit.</summary>
+    public int? MaxConnections { get; init; } = 10_000;
+
+    /// <summary>A request's headers together, in bytes (32 KiB; the request line apart, at most 8 KiB); beyond it, 431.</summary>
+    public int MaxHeadersBytes { get; init; } = 32 * 1024;
 }
 
 /// <summary>The reference server's configuration: scids and their templates, the token table, limits.</summary>
@@ -296,6 +324,19 @@ public sealed class ReferenceConfig
         }
         CheckRateLimit(Limits.RateLimit, $"{source}: limits.rateLimit");
         CheckRateLimit(Limits.OverloadLimit, $"{source}: limits.overloadLimit");
+        var connections = Limits.Connections ?? throw new ReferenceConfigException($"{source}: limits.connections: an object, or leave it out for the defaults");
+        if (connections.RequestHeadersTimeoutSeconds is not (>= 1 and <= 3600) || connections.KeepAliveTimeoutSeconds is not (>= 1 and <= 3600))
+        {
+            throw new ReferenceConfigException($"{source}: limits.connections: requestHeadersTimeoutSeconds and keepAliveTimeoutSeconds from 1 to 3600");
+        }
+        if (connections.MinBodyBytesPerSecond < 0 || connections.MinBodyGraceSeconds is not (> 1 and <= 3600))
+        {
+            throw new ReferenceConfigException($"{source}: limits.connections: minBodyBytesPerSecond >= 0 (0: no minimum) and minBodyGraceSeconds above 1, at most 3600");
+        }
+        if (connections.MaxConnections is < 1 || connections.MaxHeadersBytes is < 1024 or > 1024 * 1024)
+        {
+            throw new ReferenceConfigException($"{source}: limits.connections: maxConnections >= 1 (null: no limit) and maxHeadersBytes from 1024 to 1048576");
+        }
     }
 
     private static void CheckRateLimit(RateLimitConfig? limit, string where)

@@ -99,7 +99,7 @@ public sealed class ReferenceServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null; // enforced per request, to answer 413 in text
+            SetLimits(kestrel.Limits, config.Limits);
             kestrel.Listen(System.Net.IPAddress.Parse(options.Host), options.Port);
         });
         builder.Services.AddRoutingCore();
@@ -114,6 +114,12 @@ public sealed class ReferenceServer : IAsyncDisposable
             try
             {
                 await next(context);
+            }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                // Kestrel's limits (a body arriving too slowly: 408): its status, and the connection is closed after it.
+                context.Response.Clear();
+                await RequestHandler.Text(context, e.StatusCode, e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
             {
@@ -145,6 +151,29 @@ public sealed class ReferenceServer : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ReferenceServer(app, store, config, new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), readings.Chosen);
+    }
+
+    /// <summary>
+    /// Kestrel's limits, set deliberately (README, "Connection limits"): slow, stalled and idle clients are cut off,
+    /// floods of connections refused, so the others keep being served.
+    /// </summary>
+    private static void SetLimits(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerLimits kestrel, LimitsConfig limits)
+    {
+        var connections = limits.Connections;
+        kestrel.MaxRequestBodySize = null; // enforced per request (limits.maxBodyBytes), to answer 413 in text
+        kestrel.RequestHeadersTimeout = TimeSpan.FromSeconds(connections.RequestHeadersTimeoutSeconds);
+        kestrel.KeepAliveTimeout = TimeSpan.FromSeconds(connections.KeepAliveTimeoutSeconds);
+        kestrel.MinRequestBodyDataRate = connections.MinBodyBytesPerSecond > 0
+            ? new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(connections.MinBodyBytesPerSecond, TimeSpan.FromSeconds(connections.MinBodyGraceSeconds))
+            : null;
+        kestrel.MinResponseDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
+        kestrel.MaxConcurrentConnections = connections.MaxConnections;
+        kestrel.MaxConcurrentUpgradedConnections = 0; // no WebSockets or other upgrades are served
+        kestrel.MaxRequestHeadersTotalSize = connections.MaxHeadersBytes;
+        kestrel.MaxRequestLineSize = 8 * 1024;
+        kestrel.MaxRequestHeaderCount = 100;
+        kestrel.MaxResponseBufferSize = 64 * 1024;
+        kestrel.MaxRequestBufferSize = 1024 * 1024;
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public static class AllureWriter
             foreach (var exchange in result.Exchanges)
             {
                 var source = $"{uuid}-{index++:D3}-attachment.txt";
-                File.WriteAllText(Path.Combine(resultsDirectory, source), exchange.Describe(maxBody: 20_000));
+                File.WriteAllText(Path.Combine(resultsDirectory, source), ReportText.Plain(exchange.Describe(maxBody: 20_000)));
                 var stepStart = exchange.Started.ToUnixTimeMilliseconds();
                 steps.Add(new
                 {
@@ -64,7 +64,7 @@ public static class AllureWriter
             File.WriteAllText(Path.Combine(resultsDirectory, $"{uuid}-result.json"), JsonSerializer.Serialize(document, Options));
         }
         File.WriteAllText(Path.Combine(resultsDirectory, "environment.properties"),
-            $"target={report.Target.BaseUrl}\ncontractVersion={report.Target.ContractVersion}\ntool={report.ToolVersion}\ncommit={report.Commit}\nledger={report.LedgerSha256}\nlevel={Words.Of(report.Verdict.Level)}\n");
+            $"target={Property(report.Target.BaseUrl)}\ncontractVersion={report.Target.ContractVersion}\ntool={report.ToolVersion}\ncommit={report.Commit}\nledger={report.LedgerSha256}\nlevel={Words.Of(report.Verdict.Level)}\n");
         File.WriteAllText(Path.Combine(resultsDirectory, "executor.json"), JsonSerializer.Serialize(new
         {
             name = "mpsd certify",
@@ -96,6 +96,8 @@ public static class AllureWriter
         Outcome.Error => "broken",
         _ => "skipped",
     };
+
+    private static string Property(string text) => ReportText.Plain(text).Replace("\r", "", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static string PathOf(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.PathAndQuery : url;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace MpsdConformance.Reporting;
@@ -171,7 +170,7 @@ public static class HtmlReport
 
     public static void Write(RunReport report, string directory) => File.WriteAllText(Path.Combine(directory, "compliance.html"), Render(report));
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string? text) => ReportText.Html(text);
 
     private static string Slug(string text) => text.Replace(' ', '-').ToLowerInvariant();
 

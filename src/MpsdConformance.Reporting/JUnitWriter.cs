@@ -18,7 +18,7 @@ public static class JUnitWriter
             new XAttribute("skipped", results.Count(r => r.Outcome is Outcome.NotApplicable or Outcome.Skipped or Outcome.Inconclusive or Outcome.NotRun)),
             new XAttribute("time", Seconds(results.Sum(r => r.DurationMs))),
             suites.OrderBy(s => s.Key, StringComparer.Ordinal).Select(suite => new XElement("testsuite",
-                new XAttribute("name", suite.Key),
+                new XAttribute("name", X(suite.Key)),
                 new XAttribute("tests", suite.Count()),
                 new XAttribute("failures", suite.Count(r => r.Outcome == Outcome.Failed)),
                 new XAttribute("errors", suite.Count(r => r.Outcome == Outcome.Error)),
@@ -30,22 +30,22 @@ public static class JUnitWriter
     private static XElement TestCase(ScenarioResult result)
     {
         var element = new XElement("testcase",
-            new XAttribute("name", result.Name),
-            new XAttribute("classname", ClassName(result)),
+            new XAttribute("name", X(result.Name)),
+            new XAttribute("classname", X(ClassName(result))),
             new XAttribute("time", Seconds(result.DurationMs)),
-            new XElement("properties", result.Requirements.Select(id => new XElement("property", new XAttribute("name", "requirement"), new XAttribute("value", id)))));
+            new XElement("properties", result.Requirements.Select(id => new XElement("property", new XAttribute("name", "requirement"), new XAttribute("value", X(id))))));
         switch (result.Outcome)
         {
             case Outcome.Failed:
-                element.Add(new XElement("failure", new XAttribute("message", FirstLine(result.Message)), result.Message ?? ""));
+                element.Add(new XElement("failure", new XAttribute("message", X(FirstLine(result.Message))), X(result.Message)));
                 break;
             case Outcome.Error:
-                element.Add(new XElement("error", new XAttribute("message", FirstLine(result.Message)), result.Message ?? ""));
+                element.Add(new XElement("error", new XAttribute("message", X(FirstLine(result.Message))), X(result.Message)));
                 break;
             case Outcome.Passed:
                 break;
             default:
-                element.Add(new XElement("skipped", new XAttribute("message", $"{Words.Of(result.Outcome)}: {FirstLine(result.Message)}")));
+                element.Add(new XElement("skipped", new XAttribute("message", X($"{Words.Of(result.Outcome)}: {FirstLine(result.Message)}"))));
                 break;
         }
         return element;
@@ -58,6 +58,9 @@ public static class JUnitWriter
     public static void Write(RunReport report, string directory) => Build(report).Save(Path.Combine(directory, "junit.xml"));
 
     private static string Seconds(double ms) => (ms / 1000).ToString("F3", CultureInfo.InvariantCulture);
+
+    /// <summary>Text from the target as XML 1.0 allows it.</summary>
+    private static string X(string? text) => ReportText.Xml(text);
 
     private static string FirstLine(string? text) => (text ?? "").Split('\n')[0].Trim();
 }

@@ -86,6 +86,7 @@ public sealed record RunResults(
         WriteIndented = true,
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
+        Converters = { ReportText.WellFormedStrings },
     };
 
     /// <summary>A run of these results, ordered by full name so files compare across runs.</summary>
