@@ -7,7 +7,8 @@
 # through a profile ('mpsd serve'). Every row is bounded: SIGTERM at limit-10 s, SIGKILL at limit (300 s).
 #   bench/hostile-targets.sh [MODE...]     (default: all; MODE: dead hang drip garbage get-only endless-json
 #                                            random-bytes slow-headers reset-headers reset-body html-500)
-# Environment: MPSD_REQUEST_TIMEOUT_SECONDS (default here 2), BENCH_LIMIT_SECONDS (default and at most 300).
+# Environment: MPSD_REQUEST_TIMEOUT_SECONDS (default here 2), BENCH_LIMIT_SECONDS (default and at most 300),
+# BENCH_KEEP_DIR (copy every run's log, report folder and profile there, to read them afterwards).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 all=(dead hang drip garbage get-only endless-json random-bytes slow-headers reset-headers reset-body html-500)
@@ -52,7 +53,9 @@ reason() { # name
   local level req
   level="$(grep -E '^level:' "$work/$name.log" | tail -1 || true)"
   req="$(grep -E '^requirements:' "$work/$name.log" | tail -1 | sed 's/^requirements: //' || true)"
-  if [ -n "$level" ]; then echo "$level; $req"; else grep -v '^\s*$' "$work/$name.log" | tail -1 | cut -c1-160; fi
+  if [ -n "$level" ]; then echo "$level; $req"
+  elif grep -q '^Unhandled exception' "$work/$name.log"; then grep -m1 '^Unhandled exception' "$work/$name.log" | cut -c1-200
+  else grep -v '^\s*$' "$work/$name.log" | tail -1 | cut -c1-200; fi
 }
 
 parses_json() { [ -f "$1" ] && node -e 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))' "$1" 2>/dev/null; }
@@ -121,6 +124,7 @@ for mode in "${modes[@]}"; do
   row "$mode"
 done
 
+if [ -n "${BENCH_KEEP_DIR:-}" ]; then mkdir -p "$BENCH_KEEP_DIR" && cp -r "$work"/. "$BENCH_KEEP_DIR"/; fi
 echo "request timeout ${MPSD_REQUEST_TIMEOUT_SECONDS} s; certify ${extra[*]:-without --max-duration (not offered)}; bench limit $limit s a row"
 echo "baseline: $(grep -E '^[0-9]+ scenarios' "$work/baseline.log" | tail -1)"
 {
