@@ -104,7 +104,7 @@ row() { # name
   rows+=("$(printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$name" "$(cat "$work/$name.wall")" "$(cat "$work/$name.rc")" \
     "$((p / 1024))" "$(python3 -c "print(f'{$p / $base_peak:.2f}x')")" \
     "$(report_state "$work/$name/verdicts.json" parses_json)" "$(report_state "$work/$name/junit.xml" parses_xml)" \
-    "$leak" "$(reason "$name")")")
+    "$leak" "$(reason "$name" | head -1 | tr -d '\n' | LC_ALL=C tr '\000-\037\177' '?')")")
 }
 row baseline
 
