@@ -137,7 +137,7 @@ internal static class CertifyCommand
             {
                 await stderr.WriteLineAsync($"mpsd certify: a report file could not be written: {redactor.Redact(failure)}");
             }
-            await CertifySummary.WriteAsync(stdout, verdict, results.Results, started.Elapsed, output);
+            await CertifySummary.WriteAsync(stdout, verdict, results.Results, started.Elapsed, output, results.StopReason);
             var cleanup = results.Results.SelectMany(r => r.CleanupProblems).ToList();
             if (cleanup.Count > 0)
             {

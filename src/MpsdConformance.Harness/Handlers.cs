@@ -129,7 +129,7 @@ public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequest
     }
 
     /// <summary>How much of an answer that exceeds the cap is kept as evidence.</summary>
-    public const int EvidenceBytes = 512;
+    public const int EvidenceBytes = 256;
 
     /// <summary>
     /// Reads the answer's body into memory, at most <see cref="HarnessSettings.MaxAnswerBytes"/>; a longer one fails with

@@ -244,8 +244,13 @@ public sealed class Target : IDisposable
         {
             leaving.Add(unprivileged);
         }
+        var sent = state?.Exchanges.Select(e => e.Url).ToList() ?? [];
         foreach (var session in state?.Sessions ?? [])
         {
+            if (StopReason is not null && !sent.Any(url => url.Contains($"/sessions/{session.Name}", StringComparison.Ordinal)))
+            {
+                continue; // never sent to the target once the run stopped: nothing to remove
+            }
             foreach (var user in leaving)
             {
                 try
