@@ -26,8 +26,14 @@ internal static class CertifyCommand
         run.log (and with --record-mappings, every exchange as WireMock mappings), then scans every file it wrote for
         the profile's secrets.
 
-        exit codes: 0 conformant (no MUST fails; with --known-issues, known issues only), 1 non-conformant or the
-        gate failed, 2 configuration error, unreachable target, or a secret found in the reports
+        A run always ends with its report: after MPSD_STALL_AFTER timeouts or connection failures in a row the target is
+        taken as stalled, and past --max-duration (default 30m) or on Ctrl-C/SIGTERM the run stops; the scenarios not
+        finished end inconclusive or not-run, and the reports say the run was partial and why.
+
+        exit codes: 0 conformant (no MUST fails; with --known-issues, known issues only), 1 non-conformant (a MUST
+        failed, before the stop too) or the gate failed, 2 configuration error, unreachable or stalled target, a
+        passed deadline, a report file that could not be written, or a secret found in the reports, 130 interrupted
+        (Ctrl-C or SIGTERM; the partial report is written)
         """;
 
     /// <summary>The verb.</summary>
@@ -68,6 +74,11 @@ internal static class CertifyCommand
         {
             throw new UsageException(e.Message);
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("mpsd certify: interrupted before the run started; nothing was written");
+            return ExitCodes.Interrupted;
+        }
 
         var locations = Locations.Find();
         var runId = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
@@ -76,50 +87,110 @@ internal static class CertifyCommand
         var label = profile is null ? $"the {TargetHost.EmbeddedLabel}" : new Redactor(profile.Secrets).Redact(profile.BaseUrl.ToString());
         await stdout.WriteLineAsync($"MPSD conformance: certifying {label}");
 
+        // The run's deadline and an interrupt (Ctrl-C, SIGTERM) stop it the same way: no request is sent any more, the
+        // scenarios not finished end inconclusive, and the partial report is written and scanned.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(options.Deadline);
+        string WhyStopped() => stop.IsCancellationRequested
+            ? "the run was interrupted (Ctrl-C or SIGTERM)"
+            : $"the run's deadline passed (--max-duration {Duration(options.Deadline)})";
+
         var started = Stopwatch.StartNew();
         var progress = new CertifyProgress(stdout, profile is null ? null : new Redactor(profile.Secrets));
         var recorder = options.RecordMappings is null ? null : new WireRecorder();
-        SuiteRunResult run;
+        SuiteRunResult? run = null;
+        MappingSet? mappings = null;
+        var leaked = false;
+        int exit;
         try
         {
-            run = await SuiteRunner.RunAsync(new SuiteRunOptions
+            try
             {
-                Profile = profile, Settings = settings, Requirements = selected, Progress = progress.Report, Recorder = recorder,
-            }, stop);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new UsageException(e.Message);
-        }
-        var results = run.Results;
-        if (results.Results.Count == 0)
-        {
-            throw new UsageException("the suite ran no scenario (a filter that selects none, or a broken build of the suite)");
-        }
-        var verdict = RunVerdict.Judge(ledger, results.Results, selected);
-        var reports = new ReportBuilder(locations, runId, options.Reproduce(locations.Invocation, profile?.Source));
-        var report = reports.Write(results, ledger, verdict, run.Redactor.Redact(progress.Log), output, linkLatest: options.OutDir is null);
-        await CertifySummary.WriteAsync(stdout, verdict, results.Results, started.Elapsed, output);
-        MappingSet? mappings = null;
-        if (recorder is not null)
-        {
-            mappings = MappingWriter.Write(options.RecordMappings!, recorder.Exchanges);
-            await stdout.WriteLineAsync($"mappings: {mappings.Mappings} in {mappings.Files} files: {Path.GetRelativePath(Environment.CurrentDirectory, mappings.Folder)}");
-        }
+                run = await SuiteRunner.RunAsync(new SuiteRunOptions
+                {
+                    Profile = profile, Settings = settings, Requirements = selected, Progress = progress.Report, Recorder = recorder, WhyStopped = WhyStopped,
+                }, deadline.Token);
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                // Stopped while the target or the suite was still starting: a report with nothing run.
+                run = null;
+            }
+            var redactor = run?.Redactor ?? new Redactor(profile?.Secrets ?? []);
+            var results = run?.Results ?? RunResults.Of(Describe(profile, redactor), DateTimeOffset.UtcNow - started.Elapsed, DateTimeOffset.UtcNow, []);
+            if (results.StopReason is null && deadline.IsCancellationRequested)
+            {
+                results = SuiteRunner.Unfinished(results, WhyStopped());
+            }
+            if (results.Results.Count == 0 && results.StopReason is null)
+            {
+                throw new UsageException("the suite ran no scenario (a filter that selects none, or a broken build of the suite)");
+            }
+            var verdict = RunVerdict.Judge(ledger, results.Results, selected);
+            var reports = new ReportBuilder(locations, runId, options.Reproduce(locations.Invocation, profile?.Source));
+            var written = reports.Write(results, ledger, verdict, redactor.Redact(progress.Log), output, linkLatest: options.OutDir is null);
+            foreach (var failure in written.Failures)
+            {
+                await stderr.WriteLineAsync($"mpsd certify: a report file could not be written: {redactor.Redact(failure)}");
+            }
+            await CertifySummary.WriteAsync(stdout, verdict, results.Results, started.Elapsed, output, results.StopReason);
+            var cleanup = results.Results.SelectMany(r => r.CleanupProblems).ToList();
+            if (cleanup.Count > 0)
+            {
+                await stdout.WriteLineAsync($"cleanup: {cleanup.Count} session(s) the run made could not be removed, e.g. {cleanup[0]} (every one is in run.log and scenario-results.json)");
+            }
+            if (recorder is not null)
+            {
+                mappings = MappingWriter.Write(options.RecordMappings!, recorder.Exchanges);
+                await stdout.WriteLineAsync($"mappings: {mappings.Mappings} in {mappings.Files} files: {Path.GetRelativePath(Environment.CurrentDirectory, mappings.Folder)}");
+            }
 
-        var exit = verdict.Level == ConformanceLevel.NonConformant ? ExitCodes.Failed : ExitCodes.Ok;
-        if (knownIssues is not null)
-        {
-            exit = await GateAsync(knownIssues, report, selected, stdout);
+            if (results.StopReason is { } reason)
+            {
+                // A partial run: a MUST that failed before it stopped still fails it; else it is a target (or operator) error.
+                exit = stop.IsCancellationRequested ? ExitCodes.Interrupted
+                    : verdict.Level == ConformanceLevel.NonConformant ? ExitCodes.Failed
+                    : ExitCodes.Usage;
+                await stdout.WriteLineAsync($"partial run: {reason}");
+            }
+            else
+            {
+                exit = verdict.Level == ConformanceLevel.NonConformant ? ExitCodes.Failed : ExitCodes.Ok;
+                if (knownIssues is not null)
+                {
+                    exit = await GateAsync(knownIssues, written.Report, selected, stdout);
+                }
+            }
+            if (written.Failures.Count > 0 && exit == ExitCodes.Ok)
+            {
+                exit = ExitCodes.Usage;
+            }
         }
-        var leaks = Leaks(output, mappings?.Folder, run.Secrets);
-        if (leaks.Count > 0)
+        finally
         {
-            await stderr.WriteLineAsync($"mpsd certify: a secret of the profile appears in {string.Join(", ", leaks)}; the run fails (exit 2)");
-            return ExitCodes.Usage;
+            // Whatever was written is scanned, on every way out: success, failure, deadline, interrupt, an exception.
+            var leaks = Leaks(output, mappings?.Folder, run?.Secrets ?? profile?.Secrets ?? []);
+            if (leaks.Count > 0)
+            {
+                leaked = true;
+                await stderr.WriteLineAsync($"mpsd certify: a secret of the profile appears in {string.Join(", ", leaks)}; the run fails (exit 2)");
+            }
         }
-        return exit;
+        return leaked ? ExitCodes.Usage : exit;
     }
+
+    /// <summary>The target as results describe it when the run stopped before the suite started.</summary>
+    private static TargetDescription Describe(TargetProfile? profile, Redactor redactor) => profile is null
+        ? new(TargetHost.EmbeddedLabel, "-", 107, TargetHost.EmbeddedLabel, new Dictionary<string, string>(), [], false)
+        : new(redactor.Redact(profile.BaseUrl.ToString()), profile.Scid, profile.ContractVersion, profile.Source,
+            new Dictionary<string, string>(profile.Templates), profile.Users.Select(u => u.Name).ToList(), profile.Server is not null);
+
+    private static string Duration(TimeSpan span) =>
+        span.TotalSeconds % 3600 == 0 ? $"{span.TotalHours:0}h" : span.TotalSeconds % 60 == 0 ? $"{span.TotalMinutes:0}m" : $"{span.TotalSeconds:0.#}s";
 
     /// <summary>
     /// The files of the run's results (relative to <paramref name="output"/>) and of its mappings (relative to the

@@ -11,8 +11,15 @@ namespace MpsdConformance.Cli;
 /// <param name="Filter">Requirement IDs, globs or ledger areas, comma-separated; null selects all.</param>
 /// <param name="KnownIssuesPath">The accepted failures the gate compares the run with; null: no gate.</param>
 /// <param name="RecordMappings">Where every exchange of the run goes as WireMock mappings (DIR/mappings/*.json); null: none.</param>
-internal sealed record CertifyOptions(string? ProfilePath, string? OutDir, string? Filter, string? KnownIssuesPath, string? RecordMappings = null)
+/// <param name="MaxDuration">The run's deadline: past it the run stops and writes a partial report; null: <see cref="DefaultMaxDuration"/>.</param>
+internal sealed record CertifyOptions(string? ProfilePath, string? OutDir, string? Filter, string? KnownIssuesPath, string? RecordMappings = null, TimeSpan? MaxDuration = null)
 {
+    /// <summary>The deadline of a run when --max-duration is not given: fits a nightly job.</summary>
+    public static readonly TimeSpan DefaultMaxDuration = TimeSpan.FromMinutes(30);
+
+    /// <summary>The deadline in force.</summary>
+    public TimeSpan Deadline => MaxDuration ?? DefaultMaxDuration;
+
     /// <summary>Environment variable naming the target profile when --profile is not given.</summary>
     public const string ProfileVariable = "MPSD_PROFILE";
 
@@ -47,17 +54,40 @@ internal sealed record CertifyOptions(string? ProfilePath, string? OutDir, strin
             Description = "also write every exchange of the run as WireMock mappings (wiremock.org JSON) into DIR/mappings/, one file per scenario, "
                 + "replacing the .json files there: 'mpsd stub --mappings DIR' and Java WireMock ('--root-dir DIR') serve them",
         };
+        var maxDuration = new Option<string?>("--max-duration")
+        {
+            HelpName = "TIME",
+            Description = "the run's deadline (90s, 10m, 1h, or seconds; default 30m): past it the run stops, the scenarios not finished end "
+                + "inconclusive or not-run, and the partial report is written",
+        };
         command.Add(profile);
         command.Add(outDir);
         command.Add(filter);
         command.Add(knownIssues);
         command.Add(recordMappings);
+        command.Add(maxDuration);
         return parsed => new CertifyOptions(
             parsed.GetValue(profile) ?? (Environment.GetEnvironmentVariable(ProfileVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null),
             parsed.GetValue(outDir),
             parsed.GetValue(filter),
             parsed.GetValue(knownIssues),
-            parsed.GetValue(recordMappings));
+            parsed.GetValue(recordMappings),
+            parsed.GetValue(maxDuration) is { } text ? ParseDuration(text) : null);
+    }
+
+    /// <summary>"90s", "10m", "1h", "1.5h" or a number of seconds; anything else, zero or negative is a usage error.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        var value = text.Trim();
+        var unit = value.Length > 0 && char.IsLetter(value[^1]) ? char.ToLowerInvariant(value[^1]) : 's';
+        var number = char.IsLetter(value.LastOrDefault()) ? value[..^1] : value;
+        if (unit is 's' or 'm' or 'h'
+            && double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount)
+            && amount > 0 && amount <= 7 * 24 * 3600)
+        {
+            return TimeSpan.FromSeconds(amount * (unit switch { 'h' => 3600, 'm' => 60, _ => 1 }));
+        }
+        throw new UsageException($"--max-duration '{text}': write a duration such as 90s, 10m, 1h, or a number of seconds");
     }
 
     /// <summary>The requirement IDs the filter selects; null without a filter. A filter that selects none is a usage error.</summary>

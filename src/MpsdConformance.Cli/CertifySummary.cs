@@ -6,7 +6,7 @@ namespace MpsdConformance.Cli;
 internal static class CertifySummary
 {
     /// <summary>Writes the summary lines.</summary>
-    public static async Task WriteAsync(TextWriter stdout, RunVerdict verdict, IReadOnlyList<ScenarioResult> results, TimeSpan elapsed, string output)
+    public static async Task WriteAsync(TextWriter stdout, RunVerdict verdict, IReadOnlyList<ScenarioResult> results, TimeSpan elapsed, string output, string? stopReason = null)
     {
         var counts = verdict.Counts;
         var requests = results.Sum(r => r.Exchanges.Count);
@@ -27,7 +27,7 @@ internal static class CertifySummary
         {
             await stdout.WriteLineAsync($"readings chosen where the docs allow several: {ReportText.Plain(string.Join(", ", readings))}");
         }
-        await stdout.WriteLineAsync($"level: {Words.Of(verdict.Level)}");
+        await stdout.WriteLineAsync(stopReason is null ? $"level: {Words.Of(verdict.Level)}" : $"level: {Words.Of(verdict.Level)}, of the part that ran (a partial run)");
         await stdout.WriteLineAsync($"results: {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
     }
 }

@@ -17,6 +17,9 @@ public static class ExitCodes
 
     /// <summary>Usage or configuration error, or an unreachable target.</summary>
     public const int Usage = 2;
+
+    /// <summary>Interrupted by Ctrl-C or SIGTERM (128 + SIGINT), after writing what it could.</summary>
+    public const int Interrupted = 130;
 }
 
 /// <summary>The command line: <c>mpsd &lt;verb&gt; ...</c>, one System.CommandLine parser for every verb.</summary>

@@ -87,7 +87,7 @@ public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequest
             try
             {
                 response = await base.SendAsync(request, timeout.Token);
-                await response.Content.LoadIntoBufferAsync(settings.MaxAnswerBytes, timeout.Token);
+                await Buffer(response, timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -104,8 +104,14 @@ public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequest
                 var status = (int)response.StatusCode;
                 response.Dispose();
                 throw new HttpRequestException(e.HttpRequestError, e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded
-                    ? $"{status} came with a body over {Size(settings.MaxAnswerBytes)}, the most the suite reads of an answer"
+                    ? $"{status} came, but {e.Message}"
                     : $"{status} came, but the answer broke off before its body ended: {TargetUnreachableException.Why(e)}", e);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+            {
+                // SocketsHttpHandler.MaxResponseHeadersLength: the headers never ended within the cap.
+                throw new HttpRequestException(e.HttpRequestError,
+                    $"the answer's headers exceeded {settings.MaxHeaderKiB} KiB, the most the suite reads (MPSD_MAX_HEADER_KIB)", e);
             }
             if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || attempt >= settings.MaxRetries
                 || (request.Options.TryGetValue(NoRetryKey, out var noRetry) && noRetry))
@@ -122,8 +128,50 @@ public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequest
         }
     }
 
-    private static string Size(long bytes) =>
-        bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB" : $"{bytes} bytes";
+    /// <summary>How much of an answer that exceeds the cap is kept as evidence.</summary>
+    public const int EvidenceBytes = 256;
+
+    /// <summary>
+    /// Reads the answer's body into memory, at most <see cref="HarnessSettings.MaxAnswerBytes"/>; a longer one fails with
+    /// "the answer exceeded N bytes" and its first <see cref="EvidenceBytes"/> bytes (control characters shown as '.').
+    /// </summary>
+    private async Task Buffer(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var max = settings.MaxAnswerBytes;
+        if (response.Content.Headers.ContentLength is { } declared && declared <= max)
+        {
+            await response.Content.LoadIntoBufferAsync(max, cancellationToken);
+            return;
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var body = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (body.Length + read > max)
+            {
+                body.Write(chunk, 0, (int)Math.Min(read, Math.Max(0, EvidenceBytes - body.Length)));
+                var first = body.GetBuffer().AsSpan(0, (int)Math.Min(body.Length, EvidenceBytes));
+                throw new HttpRequestException(HttpRequestError.ConfigurationLimitExceeded,
+                    $"the answer exceeded {max} bytes, the most the suite reads (MPSD_MAX_ANSWER_BYTES); its first {first.Length} bytes: {Printable(first)}");
+            }
+            body.Write(chunk, 0, read);
+        }
+        var content = new ByteArrayContent(body.ToArray());
+        foreach (var header in response.Content.Headers)
+        {
+            content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+        response.Content.Dispose();
+        response.Content = content;
+    }
+
+    private static string Printable(ReadOnlySpan<byte> bytes)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        return string.Concat(text.Select(c => char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD' ? '.' : c));
+    }
 
     private async Task Pace(CancellationToken cancellationToken)
     {

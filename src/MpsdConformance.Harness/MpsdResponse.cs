@@ -111,6 +111,15 @@ public sealed class TargetUnreachableException(string message, Exception inner) 
                 text += " " + cause.Message;
             }
         }
-        return text;
+        return Printable(text);
     }
+
+    /// <summary>
+    /// <paramref name="text"/> with every control character but tab and line ends, and every non-character, shown as '.':
+    /// a client failure may quote what the target sent (random bytes as a status line), and the reports must stay valid XML.
+    /// </summary>
+    public static string Printable(string text) =>
+        text.Any(c => (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
+            ? string.Concat(text.Select(c => (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF' ? '.' : c))
+            : text;
 }

@@ -60,7 +60,7 @@ public sealed class SuiteRun
     public void Add(ScenarioResult result) => _results.Enqueue(result);
 
     /// <summary>The run's results document, finished now.</summary>
-    public RunResults Finish() => RunResults.Of(Target.Describe(), Started, DateTimeOffset.UtcNow, _results);
+    public RunResults Finish() => RunResults.Of(Target.Describe(), Started, DateTimeOffset.UtcNow, _results) with { StopReason = Target.StopReason };
 
     /// <summary>
     /// The outcome NUnit's result state means: a not-applicable skip (its message starts "not-applicable"), an
@@ -69,6 +69,7 @@ public sealed class SuiteRun
     public static Outcome OutcomeOf(ResultState state, string? message) => state.Status switch
     {
         TestStatus.Passed => Outcome.Passed,
+        TestStatus.Failed when state.Label == "Cancelled" => Outcome.NotRun,
         TestStatus.Failed when state.Site == FailureSite.Test && state.Label == "Error" => Outcome.Error,
         TestStatus.Failed => Outcome.Failed,
         TestStatus.Skipped => message?.StartsWith("not-applicable", StringComparison.Ordinal) == true ? Outcome.NotApplicable : Outcome.Skipped,

@@ -16,6 +16,9 @@ namespace MpsdConformance.Harness;
 public sealed class Target : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, int> _failuresInARow = new(StringComparer.Ordinal);
+    private string? _stopReason;
 
     private Target(TargetProfile profile, HarnessSettings settings, WireRecorder? recorder)
     {
@@ -23,7 +26,11 @@ public sealed class Target : IDisposable
         Settings = settings;
         Redactor = new Redactor(profile.Secrets);
         var checks = new ContractCheckingHandler(ContractValidator.Shared(), Redactor, RequirementLedger.Shared());
-        HttpMessageHandler socket = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) };
+        HttpMessageHandler socket = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            MaxResponseHeadersLength = settings.MaxHeaderKiB,
+        };
         if (recorder is not null)
         {
             var wire = recorder.Handler(Redactor);
@@ -43,6 +50,30 @@ public sealed class Target : IDisposable
 
     /// <summary>Masks the profile's secrets.</summary>
     public Redactor Redactor { get; }
+
+    /// <summary>
+    /// Why the run stopped sending (the target stalled, the run's deadline passed, it was interrupted), or null while
+    /// it sends. Once set, every request fails at once, without touching the network, and ends its scenario inconclusive.
+    /// </summary>
+    public string? StopReason => Volatile.Read(ref _stopReason);
+
+    /// <summary>Raised once, when the run stops sending (<see cref="Stop"/>), with the reason.</summary>
+    public event Action<string>? Stopped;
+
+    /// <summary>
+    /// Stops sending for the rest of the run: requests in flight are cancelled, later ones fail at once. The first
+    /// reason given is kept; returns whether this call stopped it.
+    /// </summary>
+    public bool Stop(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _stopReason, reason, null) is not null)
+        {
+            return false;
+        }
+        _stopping.Cancel();
+        Stopped?.Invoke(reason);
+        return true;
+    }
 
     /// <summary>Findings of the current scenario (schema and invariant problems of responses).</summary>
     public static IReadOnlyList<ContractFinding>? Findings => ScenarioState.Current?.Findings;
@@ -173,18 +204,28 @@ public sealed class Target : IDisposable
         request.Options.Set(RecordingHandler.CallerKey, caller?.Name ?? "anonymous");
         request.Options.Set(RecordingHandler.QuietKey, quiet);
         request.Options.Set(ResilienceHandler.NoRetryKey, noRetry);
+        if (StopReason is { } before)
+        {
+            throw new InconclusiveException(before);
+        }
         try
         {
-            using var response = await _http.SendAsync(request);
+            using var response = await _http.SendAsync(request, _stopping.Token);
+            Answered(method);
             var text = await response.Content.ReadAsStringAsync();
             var exchange = (quiet
                 ? request.Options.TryGetValue(RecordingHandler.QuietExchangeKey, out var kept) ? kept : null
                 : ScenarioState.Current?.LastExchange) ?? PlaceholderExchange(method, url);
             return new MpsdResponse(response.StatusCode, response.Headers, response.Content.Headers, text, exchange);
         }
+        catch (Exception e) when (StopReason is { } stopped && e is OperationCanceledException or HttpRequestException or TimeoutException)
+        {
+            throw new InconclusiveException(stopped);
+        }
         catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
             var exchange = ScenarioState.Current?.LastExchange;
+            Failed(method, url, e);
             throw new TargetUnreachableException($"{method} {Redactor.Redact(url)}: {Redactor.Redact(TargetUnreachableException.Why(e))}\n{exchange?.Describe()}", e);
         }
     }
@@ -203,8 +244,13 @@ public sealed class Target : IDisposable
         {
             leaving.Add(unprivileged);
         }
+        var sent = state?.Exchanges.Select(e => e.Url).ToList() ?? [];
         foreach (var session in state?.Sessions ?? [])
         {
+            if (StopReason is not null && !sent.Any(url => url.Contains($"/sessions/{session.Name}", StringComparison.Ordinal)))
+            {
+                continue; // never sent to the target once the run stopped: nothing to remove
+            }
             foreach (var user in leaving)
             {
                 try
@@ -219,6 +265,12 @@ public sealed class Target : IDisposable
                 {
                     problems.Add($"{session}: leaving as {user.Name} failed: {e.Message.Split('\n')[0]}");
                 }
+                catch (InconclusiveException e)
+                {
+                    // The run stopped sending: the session stays, and the reports say so.
+                    problems.Add($"{session}: not removed, {e.Message}");
+                    break;
+                }
             }
         }
         state?.ForgetSessions();
@@ -231,7 +283,36 @@ public sealed class Target : IDisposable
             new Dictionary<string, string>(Profile.Templates), Profile.Users.Select(u => u.Name).ToList(), Profile.Server is not null);
 
     /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _stopping.Dispose();
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
+
+    private void Answered(HttpMethod method)
+    {
+        lock (_failuresInARow)
+        {
+            _failuresInARow.Remove(method.Method);
+        }
+    }
+
+    /// <summary>Counts a timeout or connection failure; the <see cref="HarnessSettings.StallAfter"/>th of one method in a row stops the run.</summary>
+    private void Failed(HttpMethod method, string url, Exception e)
+    {
+        int count;
+        lock (_failuresInARow)
+        {
+            count = _failuresInARow[method.Method] = _failuresInARow.GetValueOrDefault(method.Method) + 1;
+        }
+        if (Settings.StallAfter > 0 && count >= Settings.StallAfter)
+        {
+            Stop($"the target stopped answering after {count} timeouts or connection failures in a row (the last: {method} {Redactor.Redact(url)}: "
+                + $"{Shorten(Redactor.Redact(TargetUnreachableException.Why(e).Split('\n')[0]))})");
+        }
+    }
 
     private Dictionary<string, string> Headers(Identity? caller, (string Name, string Value)[] headers)
     {

@@ -31,6 +31,12 @@ public sealed record SuiteRunOptions
     /// <summary>Receives a start and a finish event per scenario (called from the suite's worker threads).</summary>
     public Action<ScenarioEvent>? Progress { get; init; }
 
+    /// <summary>
+    /// Why the run stops when its token is cancelled (the deadline passed, an interrupt), as the reports say it;
+    /// null: "the run was stopped".
+    /// </summary>
+    public Func<string>? WhyStopped { get; init; }
+
     /// <summary>Keeps every exchange on the wire, in full and redacted; null (the default) records nothing more than the reports need.</summary>
     public WireRecorder? Recorder { get; init; }
 }
@@ -77,9 +83,12 @@ public static class SuiteRunner
         using var target = Target.Connect(host.Profile, options.Settings, options.Recorder);
         var run = new SuiteRun(target);
         var listener = new Listener(options.Progress);
+        // A stalled target, a passed deadline or an interrupt: no scenario starts any more, the running ones fail
+        // fast (the target sends nothing more) and end inconclusive.
+        target.Stopped += _ => runner.StopRun(force: false);
         using (SuiteRun.Host(run))
         {
-            await using (stop.Register(() => runner.StopRun(force: false)))
+            await using (stop.Register(() => target.Stop(options.WhyStopped?.Invoke() ?? "the run was stopped")))
             {
                 await Task.Run(() => runner.Run(listener, Filter(options.Requirements)), CancellationToken.None);
             }
@@ -94,7 +103,28 @@ public static class SuiteRunner
                 Message = m.Message is null ? null : target.Redactor.Redact(m.Message),
             })));
         }
+        if (target.StopReason is { } reason)
+        {
+            results = Unfinished(results, reason);
+        }
         return new SuiteRunResult(results, host.Profile.Secrets, target.Redactor);
+    }
+
+    /// <summary>
+    /// A stopped run's results: a scenario that ended on the target not answering, or that never ran to its end,
+    /// is inconclusive with the reason the run stopped (a failure it met before stays a failure).
+    /// </summary>
+    public static RunResults Unfinished(RunResults results, string reason)
+    {
+        var unreachable = typeof(TargetUnreachableException).FullName!;
+        return results with
+        {
+            StopReason = reason,
+            Results = results.Results.Select(r =>
+                r.Outcome is Outcome.NotRun || (r.Outcome is Outcome.Error && r.Message?.StartsWith(unreachable, StringComparison.Ordinal) == true)
+                    ? r with { Outcome = Outcome.Inconclusive, Message = r.Message is null ? reason : $"{reason}\n{r.Message}" }
+                    : r).ToList(),
+        };
     }
 
     private static Assembly LoadSuite()

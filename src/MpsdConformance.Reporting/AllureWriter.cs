@@ -64,7 +64,8 @@ public static class AllureWriter
             File.WriteAllText(Path.Combine(resultsDirectory, $"{uuid}-result.json"), JsonSerializer.Serialize(document, Options));
         }
         File.WriteAllText(Path.Combine(resultsDirectory, "environment.properties"),
-            $"target={Property(report.Target.BaseUrl)}\ncontractVersion={report.Target.ContractVersion}\ntool={report.ToolVersion}\ncommit={report.Commit}\nledger={report.LedgerSha256}\nlevel={Words.Of(report.Verdict.Level)}\n");
+            $"target={Property(report.Target.BaseUrl)}\ncontractVersion={report.Target.ContractVersion}\ntool={report.ToolVersion}\ncommit={report.Commit}\nledger={report.LedgerSha256}\nlevel={Words.Of(report.Verdict.Level)}\n"
+            + (report.StopReason is null ? "" : $"complete=false\nstopReason={Property(report.StopReason)}\n"));
         File.WriteAllText(Path.Combine(resultsDirectory, "executor.json"), JsonSerializer.Serialize(new
         {
             name = "mpsd certify",

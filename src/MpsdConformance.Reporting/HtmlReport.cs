@@ -17,6 +17,11 @@ public static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append("<title>MPSD compliance report: ").Append(E(report.Target.BaseUrl)).Append("</title>\n<style>").Append(Css).Append("</style>\n</head>\n<body>\n");
         html.Append("<header>\n<h1>MPSD compliance report</h1>\n");
+        if (report.StopReason is not null)
+        {
+            html.Append("<p id=\"partial\" role=\"alert\" style=\"background:#fdecea;border:1px solid #c62828;padding:.5rem .8rem\"><strong>Partial run:</strong> ").Append(E(report.StopReason))
+                .Append(". The scenarios it did not finish are inconclusive or not-run.</p>\n");
+        }
         html.Append("<p class=\"target\">Target <code>").Append(E(report.Target.BaseUrl)).Append("</code> · scid <code>").Append(E(report.Target.Scid))
             .Append("</code> · contract ").Append(report.Target.ContractVersion).Append(" · ").Append(E(report.Target.Source)).Append("</p>\n");
         html.Append("<p><span id=\"level-badge\" class=\"badge level-").Append(Slug(Words.Of(v.Level))).Append("\">").Append(E(Words.Of(v.Level))).Append("</span></p>\n");

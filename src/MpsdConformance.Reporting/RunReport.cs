@@ -33,6 +33,9 @@ public sealed record RunReport(
     /// </summary>
     public KillMatrix? Proof { get; init; }
 
+    /// <summary>Why the run ended before every scenario did, or null for a complete run.</summary>
+    public string? StopReason { get; init; }
+
     /// <summary>The scenario results that name a requirement.</summary>
     public IEnumerable<ScenarioResult> ResultsFor(string id) => Results.Where(r => r.Requirements.Contains(id));
 }

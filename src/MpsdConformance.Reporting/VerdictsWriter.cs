@@ -17,6 +17,8 @@ public static class VerdictsWriter
         started = report.Started,
         finished = report.Finished,
         command = report.Command,
+        complete = report.StopReason is null,
+        stopReason = report.StopReason,
         level = report.Verdict.Level,
         counts = report.Verdict.Counts,
         requirements = report.Verdict.Requirements.Select(v => new

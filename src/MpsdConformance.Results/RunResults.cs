@@ -70,6 +70,17 @@ public sealed record RunResults(
     DateTimeOffset Finished,
     IReadOnlyList<ScenarioResult> Results)
 {
+    /// <summary>
+    /// Why the run ended before every scenario did (the target stopped answering, the deadline passed, it was
+    /// interrupted), or null for a complete run (then left out of the file).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StopReason { get; init; }
+
+    /// <summary>Whether every scenario ran to its end (no <see cref="StopReason"/>).</summary>
+    [JsonIgnore]
+    public bool Complete => StopReason is null;
+
     /// <summary>The file name inside a run's folder.</summary>
     public const string FileName = "scenario-results.json";
 

@@ -83,6 +83,30 @@ public class MisbehavingTargetTests
     }
 
     [Test]
+    public void HeadersOverTheCap_FailNamingTheCap()
+    {
+        using var misbehaving = RawSocketDouble.Start("HTTP/1.1 200 OK\r\nX-Flood: " + new string('x', 20 * 1024) + "\r\nContent-Length: 0\r\n\r\n", reset: false);
+        using var target = misbehaving.Connect(Ample with { MaxHeaderKiB = 8 });
+        ScenarioState.Begin();
+        var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
+        Assert.That(ex!.Message, Does.Contain("GET ").And.Contain("the answer's headers exceeded 8 KiB, the most the suite reads (MPSD_MAX_HEADER_KIB)"));
+    }
+
+    [Test]
+    public void ControlCharactersFromTheTarget_AreShownAsDots()
+    {
+        using var misbehaving = RawSocketDouble.Start("\u0018\u0001garbage\u0002\r\n", reset: false);
+        using var target = misbehaving.Connect(Ample);
+        ScenarioState.Begin();
+        var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("..garbage."));
+            Assert.That(ex.Message.Where(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')), Is.Empty);
+        });
+    }
+
+    [Test]
     public void NotHttp_FailsNamingWhatCameInstead()
     {
         using var misbehaving = RawSocketDouble.Start("SSH-2.0-OpenSSH_9.2\r\n", reset: false);
@@ -155,8 +179,11 @@ public class MisbehavingTargetTests
         var ex = Assert.ThrowsAsync<TargetUnreachableException>(() => target.Get(target.Profile.Users[0], target.NewSession()));
         Assert.Multiple(() =>
         {
-            Assert.That(ex!.Message, Does.Contain("GET ").And.Contain("200 came with a body over 1 MiB, the most the suite reads of an answer"));
-            Assert.That(ScenarioState.Current!.Exchanges.Single().Error, Does.StartWith("200 came with a body over 1 MiB"));
+            Assert.That(ex!.Message, Does.Contain("GET ").And.Contain("200 came, but the answer exceeded 1048576 bytes, the most the suite reads (MPSD_MAX_ANSWER_BYTES)"));
+            // Only the first part of the answer is kept, as evidence.
+            Assert.That(ScenarioState.Current!.Exchanges.Single().Error, Does.StartWith("200 came, but the answer exceeded 1048576 bytes")
+                .And.Contain("its first 256 bytes: {\"constants\"")
+                .And.Length.LessThan(600));
         });
     }
 
