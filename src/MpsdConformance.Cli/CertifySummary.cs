@@ -27,7 +27,10 @@ internal static class CertifySummary
         {
             await stdout.WriteLineAsync($"readings chosen where the docs allow several: {ReportText.Plain(string.Join(", ", readings))}");
         }
-        await stdout.WriteLineAsync(stopReason is null ? $"level: {Words.Of(verdict.Level)}" : $"level: {Words.Of(verdict.Level)}, of the part that ran (a partial run)");
+        // A partial run proves a failure it met, never conformance: the level of the part that ran is named as such.
+        await stdout.WriteLineAsync(stopReason is null ? $"level: {Words.Of(verdict.Level)}"
+            : verdict.Level == ConformanceLevel.NonConformant ? "level: non-conformant (a MUST failed before the run stopped; a partial run)"
+            : $"level: not determined (a partial run; the part that ran was {Words.Of(verdict.Level)})");
         await stdout.WriteLineAsync($"results: {Path.GetRelativePath(Environment.CurrentDirectory, output)}");
     }
 }

@@ -225,7 +225,15 @@ public sealed class Target : IDisposable
         catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
             var exchange = ScenarioState.Current?.LastExchange;
-            Failed(method, url, e);
+            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConfigurationLimitExceeded })
+            {
+                // An answer over the size caps is an answer: the scenario fails on it, and the target is not stalled.
+                Answered(method);
+            }
+            else
+            {
+                Failed(method, url, e);
+            }
             throw new TargetUnreachableException($"{method} {Redactor.Redact(url)}: {Redactor.Redact(TargetUnreachableException.Why(e))}\n{exchange?.Describe()}", e);
         }
     }
@@ -307,7 +315,9 @@ public sealed class Target : IDisposable
         {
             count = _failuresInARow[method.Method] = _failuresInARow.GetValueOrDefault(method.Method) + 1;
         }
-        if (Settings.StallAfter > 0 && count >= Settings.StallAfter)
+        // Exactly one failure is the StallAfter-th (counted under the lock): it names the stop, whatever order the
+        // failures in flight together reach this line in.
+        if (Settings.StallAfter > 0 && count == Settings.StallAfter)
         {
             Stop($"the target stopped answering after {count} timeouts or connection failures in a row (the last: {method} {Redactor.Redact(url)}: "
                 + $"{Shorten(Redactor.Redact(TargetUnreachableException.Why(e).Split('\n')[0]))})");

@@ -25,7 +25,6 @@ public class HostileTargetTests
     };
 
     [TestCase(HostilePut.NeverAnswers, "no answer within 1 s")]
-    [TestCase(HostilePut.EndlessJsonBody, "the answer exceeded 65536 bytes")]
     [TestCase(HostilePut.RandomBytes, "")]
     [TestCase(HostilePut.SlowHeaders, "no answer within 1 s")]
     [TestCase(HostilePut.ResetDuringHeaders, "")]
@@ -43,6 +42,24 @@ public class HostileTargetTests
             Assert.That(stopReason, Does.Contain(why));
             Assert.That(code, Is.EqualTo((string?)verdicts["level"] == "non-conformant" ? ExitCodes.Failed : ExitCodes.Usage), output + error);
             Assert.That(output, Does.Contain("partial run: the target stopped answering"));
+            Assert.That(output + error, Does.Not.Contain(target.Token));
+        });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task EndlessBody_FailsEachScenario_WithoutStoppingTheRun()
+    {
+        // An answer over the cap is an answer: the scenarios fail on it (a MUST broken, exit 1), the run goes on.
+        using var target = HostileDouble.Start(HostilePut.EndlessJsonBody);
+        var (code, output, error, outDir) = await Certify(target, Settings);
+
+        var verdicts = ReadReport(outDir, output, error, partial: false);
+        Assert.Multiple(() =>
+        {
+            Assert.That((string?)verdicts["level"], Is.EqualTo("non-conformant"));
+            Assert.That(code, Is.EqualTo(ExitCodes.Failed), output + error);
+            Assert.That(File.ReadAllText(Path.Combine(outDir, "scenario-results.json")), Does.Contain("the answer exceeded 65536 bytes"));
             Assert.That(output + error, Does.Not.Contain(target.Token));
         });
     }
@@ -94,8 +111,8 @@ public class HostileTargetTests
     public void MaxDuration_RefusesNonsense(string text) =>
         Assert.That(() => CertifyOptions.ParseDuration(text), Throws.TypeOf<UsageException>().With.Message.Contains("--max-duration"));
 
-    /// <summary>Every report file is there and parses; returns verdicts.json, which says the run was partial.</summary>
-    private static JsonNode ReadReport(string outDir, string output, string error)
+    /// <summary>Every report file is there and parses; returns verdicts.json, which says whether the run was partial.</summary>
+    private static JsonNode ReadReport(string outDir, string output, string error, bool partial = true)
     {
         var files = new[] { "verdicts.json", "compliance.html", "junit.xml", "scenario-results.json", "run.log", "allure-results/environment.properties" };
         Assert.That(files.Where(f => !File.Exists(Path.Combine(outDir, f))), Is.Empty, output + error);
@@ -106,10 +123,10 @@ public class HostileTargetTests
         {
             Assert.That(SchemaFile.Load(Path.Combine(Repo.Schemas, "verdicts.schema.json")).Validate(verdictsText), Is.Empty);
             Assert.That(SchemaFile.Load(Path.Combine(Repo.Schemas, "scenario-results.schema.json")).Validate(File.ReadAllText(Path.Combine(outDir, "scenario-results.json"))), Is.Empty);
-            Assert.That((bool?)verdicts["complete"], Is.False);
-            Assert.That(junit.Root!.Element("properties")?.Elements("property").Any(p => (string?)p.Attribute("name") == "stopReason"), Is.True);
-            Assert.That(File.ReadAllText(Path.Combine(outDir, "compliance.html")), Does.Contain("Partial run:"));
-            Assert.That(File.ReadAllText(Path.Combine(outDir, "allure-results", "environment.properties")), Does.Contain("complete=false"));
+            Assert.That((bool?)verdicts["complete"], Is.EqualTo(!partial));
+            Assert.That(junit.Root!.Element("properties")?.Elements("property").Any(p => (string?)p.Attribute("name") == "stopReason") ?? false, Is.EqualTo(partial));
+            Assert.That(File.ReadAllText(Path.Combine(outDir, "compliance.html")).Contains("Partial run:", StringComparison.Ordinal), Is.EqualTo(partial));
+            Assert.That(File.ReadAllText(Path.Combine(outDir, "allure-results", "environment.properties")).Contains("complete=false", StringComparison.Ordinal), Is.EqualTo(partial));
             Assert.That(error, Does.Not.Contain("could not be written"));
         });
         return verdicts;
