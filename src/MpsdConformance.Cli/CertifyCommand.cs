@@ -59,16 +59,17 @@ internal static class CertifyCommand
             {
                 knownIssues = KnownIssues.Load(options.KnownIssuesPath);
             }
+            settings = HarnessSettings.Read(Environment.GetEnvironmentVariable, _ => null);
             if (options.ProfilePath is not null)
             {
                 profile = TargetProfile.Load(Path.GetFullPath(options.ProfilePath));
-                var unreachable = await TargetProbe.CheckAsync(profile, TimeSpan.FromSeconds(10), stop);
+                // The probe waits as long as one request of the run may (MPSD_REQUEST_TIMEOUT_SECONDS).
+                var unreachable = await TargetProbe.CheckAsync(profile, settings.RequestTimeout, stop);
                 if (unreachable is not null)
                 {
                     throw new UsageException($"target unreachable: {unreachable}");
                 }
             }
-            settings = HarnessSettings.Read(Environment.GetEnvironmentVariable, _ => null);
         }
         catch (Exception e) when (e is KnownIssuesException or ProfileException)
         {
