@@ -37,4 +37,19 @@ internal static class ListenOptions
         });
         return host;
     }
+
+    /// <summary>Says how to stop, then waits for Ctrl-C or SIGTERM (<paramref name="stop"/>) and says it stopped.</summary>
+    public static async Task ServeUntilStoppedAsync(TextWriter stdout, CancellationToken stop)
+    {
+        await stdout.WriteLineAsync("press Ctrl-C to stop");
+        await stdout.FlushAsync(stop);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await stdout.WriteLineAsync("stopped");
+    }
 }

@@ -140,16 +140,7 @@ internal static class ServeCommand
             {
                 await stdout.WriteLineAsync($"readings other than the reference ones: {string.Join(", ", flipped)}");
             }
-            await stdout.WriteLineAsync("press Ctrl-C to stop");
-            await stdout.FlushAsync(stop);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            await stdout.WriteLineAsync("stopped");
+            await ListenOptions.ServeUntilStoppedAsync(stdout, stop);
         }
         return ExitCodes.Ok;
     }

@@ -84,16 +84,7 @@ internal static class StubCommand
             var files = Directory.EnumerateFiles(MappingReader.Folder(root), "*.json").Count();
             await stdout.WriteLineAsync($"MPSD stub (WireMock.Net) listening on {server.Url}");
             await stdout.WriteLineAsync($"serving {server.Count} mappings from {files} files in {Path.GetRelativePath(Environment.CurrentDirectory, MappingReader.Folder(root))}");
-            await stdout.WriteLineAsync("press Ctrl-C to stop");
-            await stdout.FlushAsync(stop);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            await stdout.WriteLineAsync("stopped");
+            await ListenOptions.ServeUntilStoppedAsync(stdout, stop);
         }
         return ExitCodes.Ok;
     }
