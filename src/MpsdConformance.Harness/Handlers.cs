@@ -170,7 +170,8 @@ public sealed class ResilienceHandler(HarnessSettings settings, Func<HttpRequest
     private static string Printable(ReadOnlySpan<byte> bytes)
     {
         var text = System.Text.Encoding.UTF8.GetString(bytes);
-        return string.Concat(text.Select(c => char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD' ? '.' : c));
+        // One line of evidence: line ends and undecodable bytes (U+FFFD) are shown as '.' too.
+        return string.Concat(text.Select(c => c is '\n' or '\r' or '\t' or '\uFFFD' || TargetUnreachableException.Unprintable(c) ? '.' : c));
     }
 
     private async Task Pace(CancellationToken cancellationToken)

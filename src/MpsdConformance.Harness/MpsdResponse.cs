@@ -119,7 +119,9 @@ public sealed class TargetUnreachableException(string message, Exception inner) 
     /// a client failure may quote what the target sent (random bytes as a status line), and the reports must stay valid XML.
     /// </summary>
     public static string Printable(string text) =>
-        text.Any(c => (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF')
-            ? string.Concat(text.Select(c => (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF' ? '.' : c))
-            : text;
+        text.Any(Unprintable) ? string.Concat(text.Select(c => Unprintable(c) ? '.' : c)) : text;
+
+    /// <summary>A control character other than tab and line ends, half a surrogate pair, or a non-character.</summary>
+    internal static bool Unprintable(char c) =>
+        (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || char.IsSurrogate(c) || c is '\uFFFE' or '\uFFFF';
 }
